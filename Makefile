@@ -1,0 +1,59 @@
+# Torture Prevention Knowledge Graph: `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+KG := $(BIN)/kg
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test run load test lint typecheck unit w3c-deps bench docs clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,docs]"
+	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[bench]"
+	@touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install the package
+
+install-test: $(VENV)/.installed-test ## Install with the test extras
+
+load: install ## Load the bundled ontology, shapes and data into the store (KG_STORE)
+	$(KG) load
+
+run: load ## Install, load the bundled data and serve on http://127.0.0.1:8000
+	$(KG) serve --host $(HOST) --port $(PORT)
+
+w3c-deps: ## Install the pinned W3C test runner (npm)
+	@test -d tests/w3c/node_modules/rdf-test-suite || npm ci --prefix tests/w3c --no-audit --no-fund
+
+lint: install-test ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check src tests bench docs
+	$(BIN)/ruff format --check src tests bench docs
+	$(BIN)/mypy
+
+test: install-test w3c-deps lint ## Install with test extras and run the whole suite
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-bench install ## Benchmark kg serve against oxigraph and rdflib-endpoint
+	$(BIN)/python bench/endpoint.py
+
+docs: install-test ## Generate the ontology documentation (docs/ontology.html)
+	$(BIN)/python docs/build.py
+
+clean: ## Remove the virtualenv, the store and caches
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache bench/.cache

@@ -1,0 +1,209 @@
+"""Settings: declared once, built once (defaults, then ``KG_*`` environment, then flags).
+
+Every setting is declared in :data:`SETTINGS` with its default and help text. The CLI help and
+the README settings table are generated from this table, and a test fails when the README
+misses one.
+
+>>> s = Settings.build(env={"KG_ROW_LIMIT": "5"}, overrides={"port": 9000})
+>>> (s.row_limit, s.port)
+(5, 9000)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kg.errors import ConfigError
+
+
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting: its name, default, parser and help text."""
+
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it, e.g. ``KG_STORE``."""
+        return "KG_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "store",
+        "var/store",
+        str,
+        "Path of the on-disk store, or the URL of a remote SPARQL 1.1 endpoint (http/https).",
+    ),
+    Setting(
+        "remote_update",
+        "",
+        str,
+        "Update URL of the remote store (default: the store URL with /query replaced by /update).",
+    ),
+    Setting(
+        "sources",
+        ("ontology", "shapes", "data/turtle"),
+        _list,
+        "Comma-separated folders (or files) that `kg load` loads when given no path.",
+    ),
+    Setting("base_iri", "https://w3id.org/tpkg/", str, "Base of resource and graph IRIs."),
+    Setting("host", "127.0.0.1", str, "Address `kg serve` binds to."),
+    Setting("port", 8000, int, "Port `kg serve` listens on."),
+    Setting("workers", 2, int, "Web server worker processes."),
+    Setting("threads", 4, int, "Request threads per web worker process."),
+    Setting(
+        "query_workers",
+        2,
+        int,
+        "Isolated query processes per web worker (queries running at once per web worker).",
+    ),
+    Setting("row_limit", 10000, int, "Most result rows (or triples) a query returns."),
+    Setting("query_timeout", 30.0, float, "Hard time limit of one query, in seconds."),
+    Setting("max_query_bytes", 65536, int, "Largest accepted query or update text, in bytes."),
+    Setting("max_nesting", 128, int, "Deepest accepted nesting of { ( [ in a query."),
+    Setting(
+        "query_memory_mb",
+        4096,
+        int,
+        "Memory cap of one query process, in MiB (0: no cap); a query over it fails cleanly.",
+    ),
+    Setting(
+        "service_allowlist",
+        (),
+        _list,
+        "Comma-separated IRIs (or IRI prefixes ending in / or #) that SERVICE, FROM and "
+        "default-graph-uri may name although no stored graph has that name. Empty by default.",
+    ),
+    Setting(
+        "store_refresh",
+        2.0,
+        float,
+        "Seconds after which a query process reopens its store snapshot to see new writes.",
+    ),
+    Setting(
+        "allow_update",
+        False,
+        _bool,
+        "Maintainer mode: serve SPARQL Update at /update (refused on non-loopback without token).",
+    ),
+    Setting(
+        "update_token_file",
+        "",
+        str,
+        "File holding the maintainer token that /update requires (Bearer); empty: no token.",
+    ),
+    Setting("max_body_bytes", 10 * 1024 * 1024, int, "Largest accepted request body, in bytes."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of one run; build it once with :meth:`Settings.build` and pass it down."""
+
+    store: str
+    remote_update: str
+    sources: tuple[str, ...]
+    base_iri: str
+    host: str
+    port: int
+    workers: int
+    threads: int
+    query_workers: int
+    row_limit: int
+    query_timeout: float
+    max_query_bytes: int
+    max_nesting: int
+    query_memory_mb: int
+    service_allowlist: tuple[str, ...]
+    store_refresh: float
+    allow_update: bool
+    update_token_file: str
+    max_body_bytes: int
+
+    @classmethod
+    def build(
+        cls,
+        env: Mapping[str, str] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> Settings:
+        """Build settings from defaults, then ``KG_*`` variables, then explicit overrides.
+
+        :param env: the environment to read (default: ``os.environ``).
+        :param overrides: values from command-line flags; ``None`` values are ignored.
+        :raises ConfigError: when a variable does not parse or a name is unknown.
+        """
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+        for setting in SETTINGS:
+            if setting.env in env:
+                values[setting.name] = _parse(setting, env[setting.env])
+        for name, value in (overrides or {}).items():
+            if name not in _BY_NAME:
+                raise ConfigError(f"unknown setting {name!r}")
+            if value is not None:
+                values[name] = value
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed (used by tests and the CLI)."""
+        new = dataclasses.replace(self, **changes)
+        new.check()
+        return new
+
+    def check(self) -> None:
+        """Reject values that cannot work.
+
+        :raises ConfigError: naming the setting and the problem.
+        """
+        positive = ("port", "workers", "threads", "query_workers", "row_limit", "max_query_bytes")
+        for name in (*positive, "max_nesting", "max_body_bytes"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting {name} must be positive")
+        if self.query_timeout <= 0:
+            raise ConfigError("setting query_timeout must be positive")
+
+    @property
+    def is_remote(self) -> bool:
+        """True when the store is a remote SPARQL endpoint rather than a folder."""
+        return self.store.startswith(("http://", "https://"))
+
+
+def _parse(setting: Setting, text: str) -> Any:
+    try:
+        return setting.parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"{setting.env}={text!r}: {exc}") from None
+
+
+def settings_table() -> str:
+    """The settings as a Markdown table (the README embeds it; a test compares)."""
+    lines = ["| setting | environment | default | meaning |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        default = ",".join(s.default) if isinstance(s.default, tuple) else s.default
+        lines.append(f"| `{s.name}` | `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(lines)

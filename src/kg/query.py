@@ -1,0 +1,234 @@
+"""Run queries safely: guard first, then an isolated process with a deadline and row cap.
+
+pyoxigraph cannot cancel a query, can exhaust memory and aborts the process on some inputs,
+so every query runs in a worker process of a :class:`QueryPool`. A worker that overruns the
+deadline is killed and replaced; one that dies is reported as :class:`QueryCrashed`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from kg.config import Settings
+from kg.errors import Forbidden, KgError, QueryCrashed, QueryTimeout, TooManyRequests
+from kg.guard import Inspection, check
+from kg.results import UPDATE
+from kg.worker import QueryOutcome, QueryTask, WorkerConfig, serve
+
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+
+
+class QueryPool:
+    """A fixed number of query processes over one on-disk store.
+
+    Workers start lazily on first use (so a forking web server can create the pool before
+    it forks). ``generation`` is bumped after writes so workers reopen their snapshot.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.config = WorkerConfig(
+            location=settings.store,
+            row_limit=settings.row_limit,
+            memory_mb=settings.query_memory_mb,
+            refresh_seconds=settings.store_refresh,
+            allowlist=settings.service_allowlist,
+        )
+        self.generation = 0
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._started = False
+        self._lock = threading.Lock()
+        self._all: list[_Worker] = []
+
+    def _spawn(self) -> _Worker:
+        parent, child = _CONTEXT.Pipe()
+        process = _CONTEXT.Process(target=serve, args=(child, self.config), daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._all.append(worker)
+        return worker
+
+    def _ensure_started(self) -> None:
+        with self._lock:
+            if not self._started:
+                for _ in range(self.settings.query_workers):
+                    self._idle.put(self._spawn())
+                self._started = True
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+        with self._lock:
+            self._all.remove(worker)
+            self._idle.put(self._spawn())
+
+    def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutcome:
+        """Run ``task`` in a free worker within ``timeout`` seconds (default: the setting).
+
+        :raises TooManyRequests: when no worker frees up within the timeout.
+        :raises QueryTimeout: when the query overruns; its worker is killed and replaced.
+        :raises QueryCrashed: when the worker dies while running the query.
+        """
+        self._ensure_started()
+        limit = self.settings.query_timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        task = _with_generation(task, self.generation)
+        for _attempt in range(2):
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TooManyRequests("every query slot stayed busy; try again shortly") from None
+            status, payload = self._exchange(worker, task, deadline, limit)
+            if status != "retry":
+                break
+        else:
+            raise QueryCrashed("the store snapshot could not be opened; try again shortly")
+        if status == "error":
+            raise payload if isinstance(payload, KgError) else KgError(str(payload))
+        outcome: QueryOutcome = payload
+        return outcome
+
+    def _exchange(
+        self, worker: _Worker, task: QueryTask, deadline: float, limit: float
+    ) -> tuple[str, Any]:
+        """Send ``task`` and wait for its reply; ``("retry", None)`` when the worker died
+        while opening its snapshot (before running anything)."""
+        started = False
+        try:
+            worker.conn.send(task)
+            while True:
+                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                    self._retire(worker)
+                    raise QueryTimeout(f"the query ran longer than the {limit:g} s limit")
+                status, payload = worker.conn.recv()
+                if status != "started":
+                    break
+                started = True
+        except (EOFError, OSError):
+            self._retire(worker)
+            if not started:
+                return "retry", None
+            raise QueryCrashed(
+                "the query stopped the engine (too large or too complex); the server goes on"
+            ) from None
+        self._idle.put(worker)
+        return status, payload
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            for worker in self._all:
+                worker.process.kill()
+                worker.process.join(timeout=5)
+                worker.conn.close()
+            self._all.clear()
+            self._idle = queue.Queue()
+            self._started = False
+
+
+def _with_generation(task: QueryTask, generation: int) -> QueryTask:
+    if task.generation == generation:
+        return task
+    return QueryTask(
+        task.text,
+        task.fmt,
+        task.default_graphs,
+        task.named_graphs,
+        task.base_iri,
+        task.vet_graphs,
+        generation,
+    )
+
+
+def prepare(
+    settings: Settings,
+    text: str,
+    *,
+    default_graphs: tuple[str, ...] | None = None,
+    named_graphs: tuple[str, ...] | None = None,
+) -> Inspection:
+    """Guard a query before it runs; updates are refused here.
+
+    :raises Forbidden: for an update.
+    :raises QueryRefused: for what the guard refuses (see :func:`kg.guard.check`).
+    """
+    found = check(
+        text,
+        max_bytes=settings.max_query_bytes,
+        max_depth=settings.max_nesting,
+        allowlist=settings.service_allowlist,
+    )
+    if found.form == UPDATE:
+        raise Forbidden(
+            "updates are not accepted on the query endpoint; contribute data through "
+            "/contributions (or /update in maintainer mode)"
+        )
+    return found
+
+
+def make_task(
+    text: str,
+    fmt: str,
+    found: Inspection,
+    *,
+    default_graphs: tuple[str, ...] | None = None,
+    named_graphs: tuple[str, ...] | None = None,
+    base_iri: str | None = None,
+) -> QueryTask:
+    """Build the task for a guarded query; FROM IRIs are vetted in the worker.
+
+    Protocol dataset parameters only select stored graphs (an unknown one is an empty graph).
+    """
+    vet = found.from_graphs + found.from_named
+    return QueryTask(text, fmt, default_graphs, named_graphs, base_iri, vet)
+
+
+class RemoteExecutor:
+    """Runs tasks against a remote SPARQL store in the calling thread (HTTP has a timeout)."""
+
+    def __init__(self, settings: Settings) -> None:
+        from kg.store import RemoteStore
+
+        self.settings = settings
+        self.generation = 0
+        self.store = RemoteStore(
+            settings.store, settings.remote_update or None, settings.query_timeout
+        )
+        self.config = WorkerConfig(
+            location=settings.store,
+            row_limit=settings.row_limit,
+            memory_mb=0,
+            refresh_seconds=settings.store_refresh,
+            allowlist=settings.service_allowlist,
+        )
+
+    def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutcome:
+        """Run ``task`` on the remote store and serialize its result."""
+        from kg.worker import execute
+
+        return execute(self.store, task, self.config)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+Executor = QueryPool | RemoteExecutor
+
+
+def make_executor(settings: Settings) -> Executor:
+    """The executor for the configured store: a process pool, or the remote endpoint."""
+    return RemoteExecutor(settings) if settings.is_remote else QueryPool(settings)

@@ -1,0 +1,52 @@
+"""The store: the only package that touches pyoxigraph.
+
+Two backends share one small interface: :class:`~kg.store.embedded.EmbeddedStore` (pyoxigraph
+on disk, the default) and :class:`~kg.store.remote.RemoteStore` (any SPARQL 1.1 endpoint).
+"""
+
+from __future__ import annotations
+
+from kg.config import Settings
+from kg.store.embedded import EmbeddedStore
+from kg.store.remote import RemoteStore
+
+Store = EmbeddedStore | RemoteStore
+
+
+def open_store(settings: Settings, read_only: bool = False) -> Store:
+    """Open the store the settings name: a folder, or a remote endpoint URL.
+
+    :raises StoreError: when it cannot be opened.
+    """
+    if settings.is_remote:
+        return RemoteStore(settings.store, settings.remote_update or None, settings.query_timeout)
+    return EmbeddedStore.open(settings.store, read_only=read_only)
+
+
+def _create(location: str) -> None:
+    EmbeddedStore.open(location).close()
+
+
+def ensure_created(settings: Settings) -> None:
+    """Create the on-disk store if missing, in a separate process.
+
+    RocksDB starts background threads on open; a process that forks after opening a store
+    (as a pre-forking web server does) leaves its children with none, and their writes
+    hang. Creating the store in a spawned process keeps the serving parent clean.
+
+    :raises StoreError: when the store cannot be created.
+    """
+    import multiprocessing
+
+    if settings.is_remote:
+        return
+    process = multiprocessing.get_context("spawn").Process(target=_create, args=(settings.store,))
+    process.start()
+    process.join()
+    if process.exitcode != 0:
+        from kg.errors import StoreError
+
+        raise StoreError(f"cannot open or create the store at {settings.store}")
+
+
+__all__ = ["ensure_created", "EmbeddedStore", "RemoteStore", "Store", "open_store"]

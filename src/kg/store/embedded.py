@@ -1,0 +1,258 @@
+"""The embedded backend: a pyoxigraph store on disk (or in memory for tests)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import QuerySyntaxError, StoreError
+from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term
+from kg.store.rdfio import rdf_format
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_term(value: Any) -> Term | None:
+    """Convert a pyoxigraph term to a plain :class:`~kg.results.Term` (``None`` stays)."""
+    if value is None:
+        return None
+    if isinstance(value, ox.NamedNode):
+        return Term("uri", value.value)
+    if isinstance(value, ox.BlankNode):
+        return Term("bnode", value.value)
+    if isinstance(value, ox.Literal):
+        datatype = value.datatype.value
+        if datatype in (_XSD_STRING, _RDF_LANG):
+            return Term("literal", value.value, None, value.language)
+        return Term("literal", value.value, datatype, None)
+    if isinstance(value, ox.Triple):
+        parts = (to_term(value.subject), to_term(value.predicate), to_term(value.object))
+        return Term("triple", "", parts=parts)  # type: ignore[arg-type]
+    raise TypeError(f"unknown term {value!r}")
+
+
+def to_engine(term: Term) -> Any:
+    """Convert a plain term back to a pyoxigraph term (for ``substitutions=``)."""
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.kind == "literal":
+        if term.language:
+            return ox.Literal(term.value, language=term.language)
+        datatype = ox.NamedNode(term.datatype) if term.datatype else None
+        return ox.Literal(term.value, datatype=datatype)
+    raise TypeError(f"cannot convert {term!r}")
+
+
+class EmbeddedStore:
+    """A pyoxigraph store: read-write (one process) or a read-only snapshot.
+
+    >>> s = EmbeddedStore.memory()
+    >>> s.load_data(b'<http://e/s> <http://e/p> "o" .', "turtle", "http://e/g")
+    >>> s.query("SELECT ?o WHERE { ?s ?p ?o }", row_limit=10).rows
+    [(Term(kind='literal', value='o', datatype=None, language=None, parts=None),)]
+    """
+
+    def __init__(self, engine: Any, location: str | None, read_only: bool) -> None:
+        self._engine = engine
+        self.location = location
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> EmbeddedStore:
+        """Open (and for read-write, create) the store at ``path``.
+
+        :raises StoreError: when the folder is not a store or is locked by another writer.
+        """
+        location = str(path)
+        try:
+            if read_only:
+                if not (Path(location) / "CURRENT").exists():
+                    raise StoreError(f"no store at {location}: run `kg load` first")
+                return cls(ox.Store.read_only(location), location, True)
+            Path(location).mkdir(parents=True, exist_ok=True)
+            return cls(ox.Store(location), location, False)
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {location}: {exc}") from None
+
+    @classmethod
+    def memory(cls) -> EmbeddedStore:
+        """A fresh in-memory store (tests and benchmarks)."""
+        return cls(ox.Store(), None, False)
+
+    def reopen(self) -> None:
+        """Re-open a read-only snapshot so that it sees the latest writes."""
+        if self.read_only and self.location:
+            self._engine = ox.Store.read_only(self.location)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def query(
+        self,
+        text: str,
+        *,
+        row_limit: int,
+        default_graphs: Iterable[str] | None = None,
+        named_graphs: Iterable[str] | None = None,
+        base_iri: str | None = None,
+        substitutions: Mapping[str, Term] | None = None,
+    ) -> QueryResult:
+        """Run a query; rows or triples beyond ``row_limit`` are cut and ``truncated`` set.
+
+        Without a dataset the default graph is the union of all graphs.
+
+        :raises QuerySyntaxError: when the text does not parse.
+        """
+        options = _dataset_options(default_graphs, named_graphs)
+        if substitutions:
+            options["substitutions"] = {
+                ox.Variable(k): to_engine(v) for k, v in substitutions.items()
+            }
+        try:
+            raw = self._engine.query(text, base_iri=base_iri, **options)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"the query does not parse: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QuerySyntaxError(f"the query cannot be evaluated: {exc}") from None
+        return _collect(raw, row_limit)
+
+    def update(self, text: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update in one transaction.
+
+        :raises QuerySyntaxError: when the text does not parse or cannot be applied.
+        """
+        try:
+            self._engine.update(text, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"the update does not parse: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QuerySyntaxError(f"the update failed: {exc}") from None
+
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs, sorted."""
+        return sorted(g.value for g in self._engine.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, iri: str) -> bool:
+        """True when a named graph with this IRI exists."""
+        return bool(self._engine.contains_named_graph(ox.NamedNode(iri)))
+
+    def __len__(self) -> int:
+        return len(self._engine)
+
+    def dump(self, fmt: str) -> bytes:
+        """Serialize the whole dataset (``nquads`` or ``trig``)."""
+        return bytes(self._engine.dump(format=rdf_format(fmt)))
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def load_data(self, data: bytes, fmt: str, graph: str, base_iri: str | None = None) -> None:
+        """Replace the content of named graph ``graph`` with ``data`` (one transaction each
+        for the drop and the load; the caller records success last).
+
+        :raises InputError: when the data does not parse (nothing is written).
+        """
+        parsed = parse_quads(data, fmt, graph, base_iri)
+        self._engine.remove_graph(ox.NamedNode(graph)) if self.has_graph(graph) else None
+        self._engine.extend(parsed)
+        self._engine.add_graph(ox.NamedNode(graph))
+
+    def bulk_load_file(self, path: Path, fmt: str, graph: str) -> None:
+        """Load a large file without holding it in memory (not transactional)."""
+        node = ox.NamedNode(graph)
+        if self.has_graph(graph):
+            self._engine.remove_graph(node)
+        self._engine.bulk_load(path=str(path), format=rdf_format(fmt), to_graph=node)
+        self._engine.add_graph(node)
+
+    def remove_graph(self, graph: str) -> None:
+        """Delete a named graph and its triples."""
+        if self.has_graph(graph):
+            self._engine.remove_graph(ox.NamedNode(graph))
+
+    def replace_subject(
+        self, graph: str, subject: str, triples: list[tuple[Term, Term, Term]]
+    ) -> None:
+        """Replace every triple about ``subject`` in ``graph`` with ``triples``."""
+        g, s = ox.NamedNode(graph), ox.NamedNode(subject)
+        old = list(self._engine.quads_for_pattern(s, None, None, g))
+        for quad in old:
+            self._engine.remove(quad)
+        self._engine.extend(
+            [ox.Quad(to_engine(a), to_engine(b), to_engine(c), g) for a, b, c in triples]
+        )
+
+    def add_triples(self, graph: str, triples: list[tuple[Term, Term, Term]]) -> None:
+        """Add plain triples to a named graph in one transaction."""
+        g = ox.NamedNode(graph)
+        self._engine.extend(
+            [ox.Quad(to_engine(a), to_engine(b), to_engine(c), g) for a, b, c in triples]
+        )
+
+    def flush(self) -> None:
+        """Make writes durable and visible to read-only openers."""
+        if not self.read_only and self.location:
+            self._engine.flush()
+
+    def close(self) -> None:
+        """Release the engine (the process may then reopen the folder)."""
+        self.flush()
+        self._engine = None
+
+
+def parse_quads(data: bytes, fmt: str, graph: str, base_iri: str | None = None) -> list[Any]:
+    """Parse ``data`` as triples into quads of ``graph``.
+
+    :raises InputError: when the data does not parse.
+    """
+    from kg.errors import InputError
+
+    try:
+        return [
+            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+            for t in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri)
+        ]
+    except (SyntaxError, ValueError) as exc:
+        raise InputError(f"cannot parse {fmt}: {exc}") from None
+
+
+def _dataset_options(
+    default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None
+) -> dict[str, Any]:
+    default = list(default_graphs) if default_graphs is not None else None
+    named = list(named_graphs) if named_graphs is not None else None
+    if default is None and named is None:
+        return {"use_default_graph_as_union": True}
+    options: dict[str, Any] = {}
+    options["default_graph"] = [ox.NamedNode(g) for g in default] if default else []
+    if named is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named]
+    return options
+
+
+def _collect(raw: Any, row_limit: int) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult(form=ASK, boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        rows: list[tuple[Term | None, ...]] = []
+        for solution in raw:
+            if len(rows) == row_limit:
+                return QueryResult(SELECT, variables, rows, truncated=True)
+            rows.append(tuple(to_term(v) for v in solution))
+        return QueryResult(SELECT, variables, rows)
+    triples: list[Any] = []
+    for triple in _iter(raw):
+        if len(triples) == row_limit:
+            return QueryResult(CONSTRUCT, triples=triples, truncated=True)
+        triples.append(triple)
+    return QueryResult(CONSTRUCT, triples=triples)
+
+
+def _iter(raw: Any) -> Iterator[Any]:
+    yield from raw

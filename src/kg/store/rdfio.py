@@ -1,0 +1,58 @@
+"""RDF parsing and writing with the engine: the one place that maps format keys to pyoxigraph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import InputError
+
+_FORMATS: dict[str, Any] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "n3": ox.RdfFormat.N3,
+}
+
+
+def rdf_format(key: str) -> Any:
+    """The engine's format object for a format key such as ``turtle``.
+
+    :raises InputError: for an unknown key.
+    """
+    try:
+        return _FORMATS[key]
+    except KeyError:
+        raise InputError(f"unknown RDF format {key!r}") from None
+
+
+def serialize_triples(
+    triples: Iterable[Any], fmt: str, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """Write engine triples as ``fmt`` (turtle, ntriples, jsonld, rdfxml)."""
+    kwargs: dict[str, Any] = {}
+    if prefixes and fmt in ("turtle", "trig"):
+        kwargs["prefixes"] = prefixes
+    data = ox.serialize(triples, format=rdf_format(fmt), **kwargs)
+    return bytes(data) if data is not None else b""
+
+
+def parse_triples(data: bytes, fmt: str, base_iri: str | None = None) -> list[Any]:
+    """Parse RDF into engine triples.
+
+    :raises InputError: when the data does not parse.
+    """
+    try:
+        return list(ox.parse(data, format=rdf_format(fmt), base_iri=base_iri))
+    except (SyntaxError, ValueError) as exc:
+        raise InputError(f"cannot parse {fmt}: {exc}") from None
+
+
+def count_triples(data: bytes, fmt: str) -> int:
+    """Number of triples or quads in ``data`` (used for progress and caps)."""
+    return len(parse_triples(data, fmt))

@@ -1,0 +1,45 @@
+"""The one error renderer: every HTTP error is ``{"error": {"status", "type", "message"}}``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from kg.errors import KgError
+
+log = logging.getLogger("kg.web")
+
+
+def error_response(status: int, type_: str, message: str) -> Response:
+    """Build the JSON error response (with CORS, so browser clients can read it)."""
+    response = jsonify({"error": {"status": status, "type": type_, "message": message}})
+    response.status_code = status
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "-").replace("'", "")
+
+
+def register(app: Flask) -> None:
+    """Install the handlers that render every error in the one shape."""
+
+    @app.errorhandler(KgError)
+    def _kg(exc: KgError) -> Response:
+        return error_response(exc.status, exc.type, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        message = exc.description or exc.name
+        if status == 413:
+            message = "the request body is larger than the server accepts"
+        return error_response(status, _slug(exc.name), message)
+
+    @app.errorhandler(Exception)
+    def _other(exc: Exception) -> Response:
+        log.exception("unexpected error")
+        return error_response(500, "internal-error", "an unexpected error occurred")

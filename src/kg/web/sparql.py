@@ -1,0 +1,126 @@
+"""The SPARQL 1.1 Protocol endpoints: ``/sparql`` (queries) and ``/update`` (maintainer mode).
+
+``/update`` is a full protocol endpoint (queries and updates) that exists only with
+``--allow-update``; ``/sparql`` answers updates with 403.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from kg.errors import Forbidden, NotFound, Unauthorized
+from kg.query import make_task, prepare
+from kg.update import run_update
+from kg.web import KgState
+from kg.web.negotiate import choose, choose_by_accept
+from kg.web.protocol import ProtocolRequest, parse_request
+from kg.web.service import describe_service, wants_html
+
+blueprint = Blueprint("sparql", __name__)
+
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+    "Access-Control-Expose-Headers": "X-Result-Truncated, X-Result-Size",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _state() -> KgState:
+    state: KgState = current_app.extensions["kg"]
+    return state
+
+
+def _parsed() -> ProtocolRequest:
+    body = b"" if request.mimetype == "application/x-www-form-urlencoded" else request.get_data()
+    form = request.form if request.mimetype == "application/x-www-form-urlencoded" else None
+    return parse_request(
+        request.method,
+        request.args,
+        form if form is not None else request.args.__class__(),
+        request.headers.get("Content-Type"),
+        body,
+    )
+
+
+def _answer_query(parsed: ProtocolRequest) -> Response:
+    state = _state()
+    found = prepare(state.settings, parsed.text)
+    fmt = choose(found.form, request.accept_mimetypes, parsed.format)
+    task = make_task(
+        parsed.text,
+        fmt.key,
+        found,
+        default_graphs=parsed.default_graphs,
+        named_graphs=parsed.named_graphs,
+        base_iri=request.base_url,
+    )
+    outcome = state.executor.run(task)
+    response = Response(outcome.body, status=200, content_type=fmt.content_type)
+    response.headers["X-Result-Truncated"] = "true" if outcome.truncated else "false"
+    response.headers["X-Result-Size"] = str(outcome.size)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _answer_description(parsed: ProtocolRequest) -> Response:
+    if wants_html(request.accept_mimetypes):
+        from kg.web.pages import render_home
+
+        return render_home()
+    fmt = choose_by_accept("graph", request.accept_mimetypes)
+    if parsed.format:
+        fmt = choose("construct", request.accept_mimetypes, parsed.format)
+    body = describe_service(request.base_url, fmt.key, _state().settings.allow_update)
+    return Response(body, status=200, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _with_cors(response: Response) -> Response:
+    response.headers.update(_CORS)
+    return response
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def sparql() -> Response:
+    """Queries by GET or POST; a GET with no query describes the service."""
+    if request.method == "OPTIONS":
+        return _with_cors(Response(status=204))
+    parsed = _parsed()
+    if parsed.operation == "update":
+        raise Forbidden(
+            "updates are not accepted on /sparql; contribute data through /contributions "
+            "(maintainers: `kg serve --allow-update` and /update)"
+        )
+    if parsed.operation == "describe":
+        return _with_cors(_answer_description(parsed))
+    return _with_cors(_answer_query(parsed))
+
+
+@blueprint.route("/update", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def update() -> Response:
+    """Maintainer mode only: SPARQL Update (and queries, so protocol test suites can run)."""
+    state = _state()
+    if not state.settings.allow_update:
+        raise NotFound("/update exists only in maintainer mode (kg serve --allow-update)")
+    if request.method == "OPTIONS":
+        return _with_cors(Response(status=204))
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    if not state.token_ok(token):
+        raise Unauthorized("a valid maintainer token is required (Authorization: Bearer ...)")
+    parsed = _parsed()
+    if parsed.operation == "describe":
+        return _with_cors(_answer_description(parsed))
+    if parsed.operation == "query":
+        return _with_cors(_answer_query(parsed))
+    run_update(
+        state.writer(),
+        state.settings,
+        parsed.text,
+        using=parsed.using,
+        using_named=parsed.using_named,
+        base_iri=request.base_url,
+    )
+    state.after_write()
+    return _with_cors(Response(status=204))
