@@ -96,12 +96,6 @@ SETTINGS: tuple[Setting, ...] = (
         "default-graph-uri may name although no stored graph has that name. Empty by default.",
     ),
     Setting(
-        "store_refresh",
-        2.0,
-        float,
-        "Seconds after which a query process reopens its store snapshot to see new writes.",
-    ),
-    Setting(
         "allow_update",
         False,
         _bool,
@@ -114,6 +108,28 @@ SETTINGS: tuple[Setting, ...] = (
         "File holding the maintainer token that /update requires (Bearer); empty: no token.",
     ),
     Setting("max_body_bytes", 10 * 1024 * 1024, int, "Largest accepted request body, in bytes."),
+    Setting("shapes", "shapes", str, "Folder of SHACL shapes (`**/*.ttl`) that validation uses."),
+    Setting(
+        "token_file",
+        "",
+        str,
+        "File of contributor tokens for POST /contributions, one a line (`name:token` or "
+        "`token`); empty: contributions over HTTP are refused.",
+    ),
+    Setting(
+        "maintainer_token_file",
+        "",
+        str,
+        "File holding the maintainer token that withdraws contributions (DELETE); empty: the "
+        "update token file is used, and with neither, withdrawal over HTTP is refused.",
+    ),
+    Setting(
+        "max_contribution_bytes",
+        4 * 1024 * 1024,
+        int,
+        "Largest accepted contribution or validation payload, in bytes.",
+    ),
+    Setting("max_triples", 20000, int, "Most triples one contribution or validation may hold."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -138,10 +154,14 @@ class Settings:
     max_nesting: int
     query_memory_mb: int
     service_allowlist: tuple[str, ...]
-    store_refresh: float
     allow_update: bool
     update_token_file: str
     max_body_bytes: int
+    shapes: str
+    token_file: str
+    maintainer_token_file: str
+    max_contribution_bytes: int
+    max_triples: int
 
     @classmethod
     def build(
@@ -181,7 +201,8 @@ class Settings:
         :raises ConfigError: naming the setting and the problem.
         """
         positive = ("port", "workers", "threads", "query_workers", "row_limit", "max_query_bytes")
-        for name in (*positive, "max_nesting", "max_body_bytes"):
+        limits = ("max_nesting", "max_body_bytes", "max_contribution_bytes", "max_triples")
+        for name in (*positive, *limits):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive")
         if self.query_timeout <= 0:

@@ -7,11 +7,13 @@ deadline is killed and replaced; one that dies is reported as :class:`QueryCrash
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
+import socket
+import subprocess
+import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -19,15 +21,14 @@ from kg.config import Settings
 from kg.errors import Forbidden, KgError, QueryCrashed, QueryTimeout, TooManyRequests
 from kg.guard import Inspection, check
 from kg.results import UPDATE
-from kg.worker import QueryOutcome, QueryTask, WorkerConfig, serve
-
-_CONTEXT = multiprocessing.get_context("spawn")
+from kg.worker import QueryOutcome, QueryTask, WorkerConfig, store_version
 
 
 @dataclass
 class _Worker:
-    process: Any
+    process: subprocess.Popen[bytes]
     conn: Connection
+    version: tuple[int, int] | None = None
 
 
 class QueryPool:
@@ -43,7 +44,6 @@ class QueryPool:
             location=settings.store,
             row_limit=settings.row_limit,
             memory_mb=settings.query_memory_mb,
-            refresh_seconds=settings.store_refresh,
             allowlist=settings.service_allowlist,
         )
         self.generation = 0
@@ -53,11 +53,13 @@ class QueryPool:
         self._all: list[_Worker] = []
 
     def _spawn(self) -> _Worker:
-        parent, child = _CONTEXT.Pipe()
-        process = _CONTEXT.Process(target=serve, args=(child, self.config), daemon=True)
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
+        """Start a fresh interpreter running :mod:`kg.worker` on one end of a socket pair."""
+        ours, theirs = socket.socketpair()
+        command = [sys.executable, "-m", "kg.worker", "--fd", str(theirs.fileno())]
+        command += ["--config", self.config.to_json()]
+        process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), close_fds=True)
+        theirs.close()
+        worker = _Worker(process, Connection(ours.detach()))
         self._all.append(worker)
         return worker
 
@@ -70,7 +72,7 @@ class QueryPool:
 
     def _retire(self, worker: _Worker) -> None:
         worker.process.kill()
-        worker.process.join(timeout=5)
+        worker.process.wait(timeout=5)
         worker.conn.close()
         with self._lock:
             self._all.remove(worker)
@@ -86,7 +88,7 @@ class QueryPool:
         self._ensure_started()
         limit = self.settings.query_timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        task = _with_generation(task, self.generation)
+        task = replace(task, version=(store_version(self.config.location), self.generation))
         for _attempt in range(2):
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -106,21 +108,18 @@ class QueryPool:
         self, worker: _Worker, task: QueryTask, deadline: float, limit: float
     ) -> tuple[str, Any]:
         """Send ``task`` and wait for its reply; ``("retry", None)`` when the worker died
-        while opening its snapshot (before running anything)."""
-        started = False
+        and had to reopen its snapshot first (a crash while opening is retried once)."""
+        reopening = worker.version != task.version
+        worker.version = task.version
         try:
             worker.conn.send(task)
-            while True:
-                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                    self._retire(worker)
-                    raise QueryTimeout(f"the query ran longer than the {limit:g} s limit")
-                status, payload = worker.conn.recv()
-                if status != "started":
-                    break
-                started = True
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._retire(worker)
+                raise QueryTimeout(f"the query ran longer than the {limit:g} s limit")
+            status, payload = worker.conn.recv()
         except (EOFError, OSError):
             self._retire(worker)
-            if not started:
+            if reopening:
                 return "retry", None
             raise QueryCrashed(
                 "the query stopped the engine (too large or too complex); the server goes on"
@@ -133,25 +132,11 @@ class QueryPool:
         with self._lock:
             for worker in self._all:
                 worker.process.kill()
-                worker.process.join(timeout=5)
+                worker.process.wait(timeout=5)
                 worker.conn.close()
             self._all.clear()
             self._idle = queue.Queue()
             self._started = False
-
-
-def _with_generation(task: QueryTask, generation: int) -> QueryTask:
-    if task.generation == generation:
-        return task
-    return QueryTask(
-        task.text,
-        task.fmt,
-        task.default_graphs,
-        task.named_graphs,
-        task.base_iri,
-        task.vet_graphs,
-        generation,
-    )
 
 
 def prepare(
@@ -212,7 +197,6 @@ class RemoteExecutor:
             location=settings.store,
             row_limit=settings.row_limit,
             memory_mb=0,
-            refresh_seconds=settings.store_refresh,
             allowlist=settings.service_allowlist,
         )
 

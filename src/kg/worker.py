@@ -6,9 +6,11 @@ abort, the memory cap) ends only this process; the pool reports it and starts an
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import resource
-import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -30,7 +32,7 @@ class QueryTask:
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
     vet_graphs: tuple[str, ...] = ()
-    generation: int = 0
+    version: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,18 @@ class WorkerConfig:
     location: str
     row_limit: int
     memory_mb: int
-    refresh_seconds: float
     allowlist: tuple[str, ...]
+
+    def to_json(self) -> str:
+        """The config as one JSON argument for the worker command line."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> WorkerConfig:
+        """Read the config back from :meth:`to_json` output."""
+        data = json.loads(text)
+        data["allowlist"] = tuple(data["allowlist"])
+        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -89,16 +101,24 @@ def _cap_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def store_version(location: str) -> int:
+    """Changes whenever a writer flushes (RocksDB adds or removes files in the folder)."""
+    try:
+        return os.stat(location).st_mtime_ns
+    except OSError:
+        return -1
+
+
 def serve(conn: Connection, config: WorkerConfig) -> None:
     """Worker main loop: receive tasks, send ``("ok", outcome)`` or ``("error", exc)``.
 
-    Once its snapshot is open it first sends ``("started", None)``, so that the pool can tell
-    a crash while opening (retried) from a crash while querying (reported).
+    The snapshot is reopened only when the task's version (the store folder's change time
+    and the pool's write generation, both read by the pool) differs from the last one, so
+    the engine's caches stay warm and the pool knows when a reopen happens.
     """
     _cap_memory(config.memory_mb)
     store: EmbeddedStore | None = None
-    opened_at = 0.0
-    generation = -1
+    seen: tuple[int, int] | None = None
     while True:
         try:
             task: QueryTask = conn.recv()
@@ -106,14 +126,28 @@ def serve(conn: Connection, config: WorkerConfig) -> None:
             return
         reply: tuple[str, Any]
         try:
-            stale = time.monotonic() - opened_at > config.refresh_seconds
-            if store is None or stale or task.generation != generation:
+            if store is None or task.version != seen:
                 store = EmbeddedStore.open(config.location, read_only=True)
-                opened_at, generation = time.monotonic(), task.generation
-            conn.send(("started", None))
+                seen = task.version
             reply = ("ok", execute(store, task, config))
         except KgError as exc:
             reply = ("error", exc)
         except MemoryError:
             reply = ("error", KgError("the query ran out of memory"))
         conn.send(reply)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m kg.worker --fd N --config JSON``: serve tasks on an inherited socket."""
+    parser = argparse.ArgumentParser(prog="kg-query-worker")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--config", required=True)
+    args = parser.parse_args(argv)
+    serve(Connection(args.fd), WorkerConfig.from_json(args.config))
+
+
+if __name__ == "__main__":
+    # Run the importable module's main, so pickled results name kg.worker, not __main__.
+    from kg import worker as _module
+
+    _module.main()
