@@ -8,54 +8,43 @@ sets of lines (header first) otherwise.
 """
 
 import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
+
+from kg.config import Settings
+from kg.query import make_executor, make_task, prepare
 
 ROOT = Path(__file__).parents[1]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
-GRAPH_BASE = "https://w3id.org/tpkg/graph/"
-GRAPH_SOURCES = ("ontology", "data/turtle", "shapes")
-
-
-def graph_iri(path: Path) -> str:
-    """Named graph IRI of a Turtle file: its path from the repository root without '.ttl',
-    with the leading 'data/turtle/' shortened to 'data/'.
-
-    >>> graph_iri(ROOT / "data/turtle/statement/hdim-2015.ttl")
-    'https://w3id.org/tpkg/graph/data/statement/hdim-2015'
-    """
-    relative = path.relative_to(ROOT).with_suffix("").as_posix()
-    return GRAPH_BASE + re.sub(r"^data/turtle/", "data/", relative)
-
-
-def graph_files() -> list[Path]:
-    files = sorted(p for d in GRAPH_SOURCES for p in (ROOT / d).rglob("*.ttl"))
-    assert files, "no Turtle files to load"
-    return files
+KG = [sys.executable, "-m", "kg.cli"]
+#: The researchers' questions of the domain brief (Q1 to Q10), asked through `kg query`.
+QUESTIONS = [q for q in QUERIES if re.match(r"q(0\d|10)-", q.name)]
 
 
 @pytest.fixture(scope="module")
-def run_query():
-    """Return a function that runs a SPARQL query over all graphs and returns TSV text.
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store loaded by `kg load` with the bundled ontology, shapes and data."""
+    store = tmp_path_factory.mktemp("queries") / "store"
+    subprocess.run([*KG, "--store", str(store), "load"], cwd=ROOT, check=True)
+    return store
 
-    This is the one place that knows how queries are executed; swap it for the ``kg query``
-    command line when that exists.
-    """
-    store = ox.Store()
-    for path in graph_files():
-        store.load(
-            path=str(path),
-            format=ox.RdfFormat.TURTLE,
-            to_graph=ox.NamedNode(graph_iri(path)),
-        )
+
+@pytest.fixture(scope="module")
+def run_query(store_dir: Path) -> Iterator[Callable[[str], str]]:
+    """Run a query the way `kg query` does (guard, isolated worker) and return TSV text."""
+    settings = Settings.build(overrides={"store": str(store_dir), "query_workers": 1})
+    executor = make_executor(settings)
 
     def run(text: str) -> str:
-        result = store.query(text, use_default_graph_as_union=True)
-        return result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
+        found = prepare(settings, text)
+        return executor.run(make_task(text, "tsv", found)).body.decode("utf-8")
 
-    return run
+    yield run
+    executor.close()
 
 
 def comparable(tsv: str, ordered: bool) -> list[str]:
@@ -89,3 +78,16 @@ def test_query_returns_expected_result(run_query, query: Path) -> None:
 def test_query_result_is_not_empty(query: Path) -> None:
     lines = query.with_suffix(".tsv").read_text(encoding="utf-8").strip().split("\n")
     assert lines[0] in {"true", "false"} or len(lines) > 1
+
+
+def test_every_domain_question_has_a_query() -> None:
+    assert [q.name[:3] for q in QUESTIONS] == [f"q{n:02d}" for n in range(1, 11)]
+
+
+@pytest.mark.parametrize("query", QUESTIONS, ids=lambda p: p.stem)
+def test_kg_query_prints_the_answer(store_dir: Path, query: Path) -> None:
+    command = [*KG, "--store", str(store_dir), "query", f"@{query}", "--format", "tsv"]
+    printed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    ordered = re.search(r"\bORDER\s+BY\b", query.read_text(encoding="utf-8"), re.I) is not None
+    expected = query.with_suffix(".tsv").read_text(encoding="utf-8")
+    assert comparable(printed.stdout, ordered) == comparable(expected, ordered)
