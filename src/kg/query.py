@@ -55,11 +55,12 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         """Start a fresh interpreter running :mod:`kg.worker` on one end of a socket pair."""
         ours, theirs = socket.socketpair()
+        version = (store_version(self.config.location), self.generation)
         command = [sys.executable, "-m", "kg.worker", "--fd", str(theirs.fileno())]
-        command += ["--config", self.config.to_json()]
+        command += ["--config", self.config.to_json(), "--version", f"{version[0]},{version[1]}"]
         process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), close_fds=True)
         theirs.close()
-        worker = _Worker(process, Connection(ours.detach()))
+        worker = _Worker(process, Connection(ours.detach()), version)
         self._all.append(worker)
         return worker
 
@@ -89,23 +90,21 @@ class QueryPool:
         limit = self.settings.query_timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         task = replace(task, version=(store_version(self.config.location), self.generation))
-        for _attempt in range(2):
+        for attempt in (1, 2):
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 raise TooManyRequests("every query slot stayed busy; try again shortly") from None
-            status, payload = self._exchange(worker, task, deadline, limit)
+            status, payload = self._exchange(worker, task, deadline, limit, attempt == 1)
             if status != "retry":
                 break
-        else:
-            raise QueryCrashed("the store snapshot could not be opened; try again shortly")
         if status == "error":
             raise payload if isinstance(payload, KgError) else KgError(str(payload))
         outcome: QueryOutcome = payload
         return outcome
 
     def _exchange(
-        self, worker: _Worker, task: QueryTask, deadline: float, limit: float
+        self, worker: _Worker, task: QueryTask, deadline: float, limit: float, may_retry: bool
     ) -> tuple[str, Any]:
         """Send ``task`` and wait for its reply; ``("retry", None)`` when the worker died
         and had to reopen its snapshot first (a crash while opening is retried once)."""
@@ -119,7 +118,7 @@ class QueryPool:
             status, payload = worker.conn.recv()
         except (EOFError, OSError):
             self._retire(worker)
-            if reopening:
+            if reopening and may_retry:
                 return "retry", None
             raise QueryCrashed(
                 "the query stopped the engine (too large or too complex); the server goes on"

@@ -109,16 +109,22 @@ def store_version(location: str) -> int:
         return -1
 
 
-def serve(conn: Connection, config: WorkerConfig) -> None:
+def serve(conn: Connection, config: WorkerConfig, version: tuple[int, int] | None = None) -> None:
     """Worker main loop: receive tasks, send ``("ok", outcome)`` or ``("error", exc)``.
 
     The snapshot is reopened only when the task's version (the store folder's change time
     and the pool's write generation, both read by the pool) differs from the last one, so
-    the engine's caches stay warm and the pool knows when a reopen happens.
+    the engine's caches stay warm and the pool knows when a reopen happens. With ``version``
+    the snapshot is opened at start, before any task arrives.
     """
     _cap_memory(config.memory_mb)
     store: EmbeddedStore | None = None
     seen: tuple[int, int] | None = None
+    if version is not None:
+        try:
+            store, seen = EmbeddedStore.open(config.location, read_only=True), version
+        except KgError:
+            store = None
     while True:
         try:
             task: QueryTask = conn.recv()
@@ -142,8 +148,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="kg-query-worker")
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--config", required=True)
+    parser.add_argument("--version", default=None, help="store version to open at start")
     args = parser.parse_args(argv)
-    serve(Connection(args.fd), WorkerConfig.from_json(args.config))
+    version = tuple(int(x) for x in args.version.split(",")) if args.version else None
+    serve(Connection(args.fd), WorkerConfig.from_json(args.config), version)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
