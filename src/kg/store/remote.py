@@ -59,9 +59,14 @@ class RemoteStore:
         base_iri: str | None = None,
         substitutions: Any = None,
     ) -> QueryResult:
-        """Run a query remotely; see :meth:`EmbeddedStore.query`."""
+        """Run a query remotely; see :meth:`EmbeddedStore.query`.
+
+        ``substitutions`` become a trailing VALUES clause (terms written in N-Triples syntax).
+        """
         if substitutions:
-            raise StoreError("the remote backend does not take substitutions")
+            names = " ".join(f"?{name}" for name in substitutions)
+            values = " ".join(ntriples(term) for term in substitutions.values())
+            text = f"{text}\nVALUES ({names}) {{ ({values}) }}"
         fields = [("query", text)]
         fields += [("default-graph-uri", g) for g in default_graphs or ()]
         fields += [("named-graph-uri", g) for g in named_graphs or ()]
