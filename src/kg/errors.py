@@ -100,6 +100,35 @@ class Unprocessable(KgError):
     type = "unprocessable"
 
 
+class UnsafeInput(Unprocessable):
+    """Input refused for safety: remote JSON-LD contexts, XML entities, named graphs."""
+
+    type = "unsafe-input"
+
+
+class SchemaChangeRefused(Unprocessable):
+    """A contribution that would change the ontology or the shapes."""
+
+    type = "schema-change-refused"
+
+
+class ValidationFailed(Unprocessable):
+    """A contribution that does not conform to the shapes; ``report`` holds the outcome."""
+
+    type = "validation-failed"
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class Gone(KgError):
+    """The resource existed and was withdrawn."""
+
+    status = 410
+    type = "gone"
+
+
 class TooManyRequests(KgError):
     """All query slots stayed busy for too long."""
 

@@ -194,6 +194,24 @@ class EmbeddedStore:
             [ox.Quad(to_engine(a), to_engine(b), to_engine(c), g) for a, b, c in triples]
         )
 
+    def add_quads(self, quads: list[tuple[Term, Term, Term, str]]) -> None:
+        """Add quads ``(s, p, o, graph)`` to several graphs in ONE transaction (all or none)."""
+        self._engine.extend(
+            [
+                ox.Quad(to_engine(s), to_engine(p), to_engine(o), ox.NamedNode(g))
+                for s, p, o, g in quads
+            ]
+        )
+
+    def drop_graph_and_add(self, graph: str, quads: list[tuple[Term, Term, Term, str]]) -> None:
+        """Drop named graph ``graph`` and add ``quads`` in ONE transaction (one update whose
+        terms are written by the engine's own serializer, never from raw text)."""
+        data = " ".join(
+            f"GRAPH {ox.NamedNode(g)} {{ {to_engine(s)} {to_engine(p)} {to_engine(o)} }}"
+            for s, p, o, g in quads
+        )
+        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ; INSERT DATA {{ {data} }}")
+
     def flush(self) -> None:
         """Make writes durable and visible to read-only openers."""
         if not self.read_only and self.location:
@@ -217,6 +235,26 @@ def parse_quads(data: bytes, fmt: str, graph: str, base_iri: str | None = None) 
             ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
             for t in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri)
         ]
+    except (SyntaxError, ValueError) as exc:
+        raise InputError(f"cannot parse {fmt}: {exc}") from None
+
+
+def parse_terms(
+    data: bytes, fmt: str, base_iri: str | None = None
+) -> Iterator[tuple[Term, Term, Term, str | None]]:
+    """Parse ``data`` lazily into plain terms ``(s, p, o, graph)``; ``graph`` is None for the
+    default graph. Remote JSON-LD contexts are never fetched (the engine has no loader).
+
+    :raises InputError: when the data does not parse (possibly after some items).
+    """
+    from kg.errors import InputError
+
+    try:
+        for quad in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri):
+            graph = quad.graph_name
+            name = graph.value if isinstance(graph, (ox.NamedNode, ox.BlankNode)) else None
+            s, p, o = to_term(quad.subject), to_term(quad.predicate), to_term(quad.object)
+            yield s, p, o, name  # type: ignore[misc]
     except (SyntaxError, ValueError) as exc:
         raise InputError(f"cannot parse {fmt}: {exc}") from None
 

@@ -63,16 +63,20 @@ def read_token_hash(path: str) -> bytes | None:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
-    from kg.web import errors, pages, sparql
+    from kg.contributions import StoreAccess
+    from kg.web import contributions, errors, pages, sparql, validate
 
     settings = settings or Settings.build()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions["kg"] = KgState(
-        settings, make_executor(settings), read_token_hash(settings.update_token_file)
-    )
+    state = KgState(settings, make_executor(settings), read_token_hash(settings.update_token_file))
+    app.extensions["kg"] = state
+    writer = state.writer if settings.allow_update else None
+    contributions.init_app(app, settings, StoreAccess(settings, writer))
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(validate.blueprint)
+    app.register_blueprint(contributions.blueprint)
     return app

@@ -1,0 +1,278 @@
+"""Validate data against the SHACL shapes bundle, in the context of the knowledge graph.
+
+The bundle (every ``**/*.ttl`` under the ``shapes`` folder) is parsed once and cached. A
+contribution is validated together with the types and labels of the nodes it references
+(one CONSTRUCT) and the class hierarchy, without inference, and only its own subjects are
+focus nodes: context nodes carry too little to be validated themselves. Only violations
+make data non-conforming; warnings and infos are reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from kg.errors import ConfigError
+from kg.results import Term
+from kg.store import Store
+from kg.store.embedded import to_term
+
+Triple = tuple[Term, Term, Term]
+
+_CONTEXT_QUERY = """\
+CONSTRUCT {{ ?n a ?t . ?n rdfs:label ?l . ?c rdfs:subClassOf ?d }}
+WHERE {{
+  {{ VALUES ?n {{ {nodes} }} ?n a ?t }}
+  UNION {{ VALUES ?n {{ {nodes} }} ?n rdfs:label ?l }}
+  UNION {{ ?c rdfs:subClassOf ?d }}
+}}"""
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result: focus node, path, value, message, severity, source shape."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+    shape: str | None
+
+
+@dataclass
+class ValidationOutcome:
+    """Whether the data conforms (no violations), the report graph and its results."""
+
+    conforms: bool
+    report_graph: Graph
+    results: list[Result] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Number of results per severity (Violation, Warning, Info)."""
+        out = {"Violation": 0, "Warning": 0, "Info": 0}
+        for result in self.results:
+            out[result.severity] = out.get(result.severity, 0) + 1
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary: conforms, counts and the results list."""
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "results": [r.__dict__ for r in self.results],
+        }
+
+
+@dataclass(frozen=True)
+class ShapesBundle:
+    """The parsed shapes and a version string (hash of the files' names and content)."""
+
+    graph: Graph
+    version: str
+    files: tuple[str, ...]
+
+
+_cache: dict[tuple[Any, ...], ShapesBundle] = {}
+_cache_lock = threading.Lock()
+
+
+def load_shapes(folder: str | Path) -> ShapesBundle:
+    """The shapes bundle under ``folder`` (parsed once per set of file versions).
+
+    A missing folder gives an empty bundle (everything conforms).
+
+    :raises ConfigError: when a shapes file does not parse.
+    """
+    root = Path(folder)
+    files = sorted(root.rglob("*.ttl")) if root.is_dir() else []
+    key = (str(root.resolve()), *((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    with _cache_lock:
+        if key not in _cache:
+            _cache.clear()
+            _cache[key] = _parse_bundle(root, files)
+        return _cache[key]
+
+
+def _parse_bundle(root: Path, files: list[Path]) -> ShapesBundle:
+    graph, digest = Graph(), hashlib.sha256()
+    for file in files:
+        data = file.read_bytes()
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0" + data + b"\0")
+        try:
+            graph.parse(data=data, format="turtle", publicID=file.resolve().as_uri())
+        except Exception as exc:  # rdflib raises many unrelated types on bad Turtle
+            raise ConfigError(f"shapes file {file} does not parse: {exc}") from None
+    return ShapesBundle(graph, "sha256:" + digest.hexdigest()[:16], tuple(map(str, files)))
+
+
+def to_rdflib(term: Term) -> Node:
+    """A plain term as an rdflib node."""
+    if term.kind == "uri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype) if term.datatype else None)
+
+
+def to_graph(triples: Iterable[Triple]) -> Graph:
+    """An rdflib graph holding plain-term triples."""
+    graph = Graph()
+    for s, p, o in triples:
+        graph.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+    return graph
+
+
+def _iri(value: str) -> str:
+    # Parsed IRIs cannot hold these characters; escaping keeps the VALUES block well formed.
+    return "<" + "".join(c if c not in '<>"{}|^`\\ ' else f"%{ord(c):02X}" for c in value) + ">"
+
+
+def referenced_nodes(triples: Iterable[Triple]) -> list[str]:
+    """The IRIs a set of triples mentions as subject or object, in first-seen order."""
+    seen: dict[str, None] = {}
+    for s, _, o in triples:
+        for term in (s, o):
+            if term.kind == "uri":
+                seen.setdefault(term.value)
+    return list(seen)
+
+
+def fetch_context(store: Store, triples: list[Triple], limit: int = 1_000_000) -> Graph:
+    """Types and labels of the nodes ``triples`` reference, plus the class hierarchy, from
+    ``store`` with one CONSTRUCT."""
+    nodes = " ".join(_iri(n) for n in referenced_nodes(triples))
+    text = _CONTEXT_QUERY.format(nodes=nodes)
+    prologue = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    result = store.query(prologue + text, row_limit=limit)
+    triples = []
+    for engine_triple in result.triples:
+        term = to_term(engine_triple)
+        if term is not None and term.parts is not None:
+            triples.append(term.parts)
+    return to_graph(triples)
+
+
+def validate(
+    data: Graph,
+    context: Graph | None = None,
+    focus_nodes: Iterable[str] | None = None,
+    *,
+    shapes: ShapesBundle,
+) -> ValidationOutcome:
+    """Validate ``data`` (with ``context`` merged in) against ``shapes``.
+
+    :param focus_nodes: IRIs to validate (default: the subjects of ``data``).
+    """
+    from pyshacl import validate as run
+
+    merged = Graph()
+    for triple in data:
+        merged.add(triple)
+    for triple in context or ():
+        merged.add(triple)
+    if focus_nodes is None:
+        focus = list(dict.fromkeys(s for s in data.subjects() if isinstance(s, URIRef)))
+    else:
+        focus = [URIRef(n) for n in focus_nodes]
+    focus_list: list[str | URIRef] = list(focus)
+    if not focus or len(shapes.graph) == 0:
+        return _outcome(_empty_report(), shapes.graph)
+    _, report, _ = run(
+        merged,
+        shacl_graph=shapes.graph,
+        inference="none",
+        focus_nodes=focus_list,
+        allow_warnings=True,
+    )
+    return _outcome(report, shapes.graph)
+
+
+def _empty_report() -> Graph:
+    report = Graph()
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, Literal(True)))
+    return report
+
+
+def _text(graph: Graph, node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, BNode):
+        items = list(graph.items(node)) if (node, RDF.first, None) in graph else []
+        if items:
+            return "(" + " ".join(str(i) for i in items) + ")"
+        return " ".join(f"{p.n3()} {o.n3()}" for p, o in graph.predicate_objects(node))
+    return str(node)
+
+
+def _shape_name(shapes: Graph, node: Node | None) -> str | None:
+    if node is None or not isinstance(node, BNode):
+        return None if node is None else str(node)
+    parent = shapes.value(None, SH.property, node)
+    path = shapes.value(node, SH.path)
+    if parent is None:
+        return None
+    return f"{parent} (property {path})" if path is not None else str(parent)
+
+
+def _outcome(report: Graph, shapes: Graph) -> ValidationOutcome:
+    results: list[Result] = []
+    for node in report.objects(None, SH.result):
+        severity = report.value(node, SH.resultSeverity)
+        results.append(
+            Result(
+                focus=str(report.value(node, SH.focusNode)),
+                path=_text(report, report.value(node, SH.resultPath)),
+                value=_text(report, report.value(node, SH.value)),
+                message=str(report.value(node, SH.resultMessage) or "constraint not met"),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                shape=_shape_name(shapes, report.value(node, SH.sourceShape)),
+            )
+        )
+    results.sort(key=lambda r: (r.focus, r.path or "", r.message))
+    conforms = not any(r.severity == "Violation" for r in results)
+    for node in report.subjects(RDF.type, SH.ValidationReport):
+        report.set((node, SH.conforms, Literal(conforms)))
+    return ValidationOutcome(conforms, report, results)
+
+
+def serialize_report(outcome: ValidationOutcome, fmt: str) -> bytes:
+    """The report graph as ``turtle`` or ``jsonld`` (``sh:`` prefixed)."""
+    outcome.report_graph.bind("sh", SH)
+    name = "json-ld" if fmt == "jsonld" else fmt
+    return outcome.report_graph.serialize(format=name, encoding="utf-8")
+
+
+def text_report(outcome: ValidationOutcome, label: str = "") -> str:
+    """A human-readable report, results grouped by focus node.
+
+    >>> text_report(ValidationOutcome(True, Graph()), "x.ttl")
+    'x.ttl: conforms (0 violations, 0 warnings)\\n'
+    """
+    counts = outcome.counts()
+    verdict = "conforms" if outcome.conforms else "does NOT conform"
+    head = f"{label}: " if label else ""
+    lines = [f"{head}{verdict} ({counts['Violation']} violations, {counts['Warning']} warnings)"]
+    focus = None
+    for result in outcome.results:
+        if result.focus != focus:
+            focus = result.focus
+            lines.append(f"  <{focus}>")
+        lines.append(f"    {result.severity}: {result.message}")
+        if result.path:
+            lines.append(f"      path:  {result.path}")
+        if result.value:
+            lines.append(f"      value: {result.value}")
+    return "\n".join(lines) + "\n"
