@@ -56,6 +56,7 @@ KNOWN_TERMS = {
         "broader",
         "closeMatch",
         "definition",
+        "editorialNote",
         "exactMatch",
         "hasTopConcept",
         "hiddenLabel",

@@ -25,7 +25,7 @@ PREFIXES: dict[str, str] = {
     "org": "http://www.w3.org/ns/org#",
     "eli": "http://data.europa.eu/eli/ontology#",
     "qb": "http://purl.org/linked-data/cube#",
-    "schema": "http://schema.org/",
+    "schema": "https://schema.org/",
     "oa": "http://www.w3.org/ns/oa#",
     "time": "http://www.w3.org/2006/time#",
     "sh": "http://www.w3.org/ns/shacl#",

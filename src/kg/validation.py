@@ -173,6 +173,12 @@ def validate(
     """Validate ``data`` (with ``context`` merged in) against ``shapes``.
 
     :param focus_nodes: IRIs to validate (default: the subjects of ``data``).
+
+    The merged graph is validated whole and the report is then cut to results about the
+    focus nodes: pyshacl's own ``focus_nodes`` option also filters the nested checks on
+    property values (``sh:or``, ``sh:node``...), which silently passes bad values, and bare
+    context nodes would raise false violations. ``advanced=True`` enables the SPARQL-based
+    target that catches undeclared ``tp:`` terms.
     """
     from pyshacl import validate as run
 
@@ -185,17 +191,43 @@ def validate(
         focus = list(dict.fromkeys(s for s in data.subjects() if isinstance(s, URIRef)))
     else:
         focus = [URIRef(n) for n in focus_nodes]
-    focus_list: list[str | URIRef] = list(focus)
     if not focus or len(shapes.graph) == 0:
         return _outcome(_empty_report(), shapes.graph)
     _, report, _ = run(
         merged,
         shacl_graph=shapes.graph,
         inference="none",
-        focus_nodes=focus_list,
+        advanced=True,
         allow_warnings=True,
     )
-    return _outcome(report, shapes.graph)
+    return _outcome(_only_about(report, set(focus)), shapes.graph)
+
+
+def _only_about(report: Graph, focus: set[URIRef]) -> Graph:
+    """A copy of ``report`` keeping the results whose focus node is in ``focus`` (or a blank
+    node), with ``sh:conforms`` recomputed from the Violations kept."""
+    kept = Graph()
+    root = BNode()
+    kept.add((root, RDF.type, SH.ValidationReport))
+    conforms = True
+    for result in report.objects(None, SH.result):
+        node = report.value(result, SH.focusNode)
+        if isinstance(node, URIRef) and node not in focus:
+            continue
+        kept.add((root, SH.result, result))
+        _copy_description(report, result, kept)
+        if report.value(result, SH.resultSeverity) in (None, SH.Violation):
+            conforms = False
+    kept.add((root, SH.conforms, Literal(conforms)))
+    return kept
+
+
+def _copy_description(source: Graph, node: Node, target: Graph) -> None:
+    """Copy ``node``'s triples and, recursively, those of the blank nodes it points to."""
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode) and (o, None, None) not in target:
+            _copy_description(source, o, target)
 
 
 def _empty_report() -> Graph:
