@@ -148,7 +148,16 @@ def stats(ctx: click.Context, store: str | None) -> None:
     click.echo(collect(settings), nl=False)
 
 
-@cli.command()
+def _settings_epilog() -> str:
+    rows = "\n".join(f"  {s.env:<26} {s.name}" for s in SETTINGS)
+    return (
+        "Every setting can also come from its environment variable:\n\n\b\n"
+        + rows
+        + "\n\nSee `kg settings` for defaults and meanings."
+    )
+
+
+@cli.command(epilog=_settings_epilog())
 @click.option("--host", default=None, help=_HELP["host"])
 @click.option("--port", type=int, default=None, help=_HELP["port"])
 @click.option("--workers", type=int, default=None, help=_HELP["workers"])

@@ -55,7 +55,13 @@ FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", "ttl", GRAPH, ("ttl",), ("application/x-turtle",)),
     Format("ntriples", "application/n-triples", "nt", GRAPH, ("nt", "n-triples"), ("text/plain",)),
     Format("jsonld", "application/ld+json", "jsonld", GRAPH, ("json-ld",)),
-    Format("rdfxml", "application/rdf+xml", "rdf", GRAPH, ("rdf", "rdf/xml", "rdf-xml", "owl")),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "rdf",
+        GRAPH,
+        ("rdf", "rdf+xml", "rdf/xml", "rdf-xml", "owl"),
+    ),
     Format("nquads", "application/n-quads", "nq", DATASET, ("nq", "n-quads")),
     Format("trig", "application/trig", "trig", DATASET),
 )

@@ -166,10 +166,27 @@ def check(
     :raises QueryRefused: for too deep nesting, SERVICE or LOAD to an IRI not on the
         allowlist, or SERVICE with a variable.
     """
+    check_size(text, max_bytes)
+    found = inspect(text)
+    refuse(found, max_depth=max_depth, allowlist=allowlist)
+    return found
+
+
+def check_size(text: str, max_bytes: int) -> None:
+    """Refuse a text over ``max_bytes`` (UTF-8).
+
+    :raises PayloadTooLarge: naming the size and the limit.
+    """
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         raise PayloadTooLarge(f"the query is {size} bytes; the limit is {max_bytes}")
-    found = inspect(text)
+
+
+def refuse(found: Inspection, *, max_depth: int, allowlist: tuple[str, ...] = ()) -> None:
+    """Refuse what an inspected query must not do (see :func:`check`).
+
+    :raises QueryRefused: naming the first problem.
+    """
     if found.depth > max_depth:
         raise QueryRefused(f"the query nests {found.depth} levels deep; the limit is {max_depth}")
     if found.dynamic_service:
@@ -180,4 +197,3 @@ def check(
     for iri in found.loads:
         if not allowed(iri, allowlist):
             raise QueryRefused(f"LOAD <{iri}> is not allowed: this endpoint fetches nothing")
-    return found

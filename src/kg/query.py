@@ -19,7 +19,7 @@ from typing import Any
 
 from kg.config import Settings
 from kg.errors import Forbidden, KgError, QueryCrashed, QueryTimeout, TooManyRequests
-from kg.guard import Inspection, check
+from kg.guard import Inspection, check_size, inspect, refuse
 from kg.results import UPDATE
 from kg.worker import QueryOutcome, QueryTask, WorkerConfig, store_version
 
@@ -57,7 +57,7 @@ class QueryPool:
         ours, theirs = socket.socketpair()
         version = (store_version(self.config.location), self.generation)
         command = [sys.executable, "-m", "kg.worker", "--fd", str(theirs.fileno())]
-        command += ["--config", self.config.to_json(), "--version", f"{version[0]},{version[1]}"]
+        command += ["--config", self.config.to_json(), f"--version={version[0]},{version[1]}"]
         process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), close_fds=True)
         theirs.close()
         worker = _Worker(process, Connection(ours.detach()), version)
@@ -138,29 +138,21 @@ class QueryPool:
             self._started = False
 
 
-def prepare(
-    settings: Settings,
-    text: str,
-    *,
-    default_graphs: tuple[str, ...] | None = None,
-    named_graphs: tuple[str, ...] | None = None,
-) -> Inspection:
-    """Guard a query before it runs; updates are refused here.
+def prepare(settings: Settings, text: str) -> Inspection:
+    """Guard a query before it runs; updates are refused here, whatever they contain.
 
+    :raises PayloadTooLarge: for a text over the size cap.
     :raises Forbidden: for an update.
     :raises QueryRefused: for what the guard refuses (see :func:`kg.guard.check`).
     """
-    found = check(
-        text,
-        max_bytes=settings.max_query_bytes,
-        max_depth=settings.max_nesting,
-        allowlist=settings.service_allowlist,
-    )
+    check_size(text, settings.max_query_bytes)
+    found = inspect(text)
     if found.form == UPDATE:
         raise Forbidden(
             "updates are not accepted on the query endpoint; contribute data through "
             "/contributions (or /update in maintainer mode)"
         )
+    refuse(found, max_depth=settings.max_nesting, allowlist=settings.service_allowlist)
     return found
 
 
@@ -178,7 +170,7 @@ def make_task(
     Protocol dataset parameters only select stored graphs (an unknown one is an empty graph).
     """
     vet = found.from_graphs + found.from_named
-    return QueryTask(text, fmt, default_graphs, named_graphs, base_iri, vet)
+    return QueryTask(text, fmt, default_graphs, named_graphs, base_iri, vet, union=not vet)
 
 
 class RemoteExecutor:

@@ -77,7 +77,23 @@ def _xml_term(term: Term) -> str:
         attrs = f" xml:lang={quoteattr(term.language)}"
     elif term.datatype:
         attrs = f" datatype={quoteattr(term.datatype)}"
-    return f"<literal{attrs}>{escape(term.value)}</literal>"
+    return f"<literal{attrs}>{_xml_text(term.value)}</literal>"
+
+
+_EDGE_SPACE = {" ": "&#32;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
+
+
+def _xml_text(value: str) -> str:
+    """Escape literal text so that XML parsers give it back unchanged: carriage returns and
+    white space at either end as character references (parsers normalise or trim them)."""
+    text = escape(value).replace("\r", "&#13;")
+    stripped = text.strip(" \t\n")
+    if stripped == text:
+        return text
+    start = text[: len(text) - len(text.lstrip(" \t\n"))]
+    end = text[len(text.rstrip(" \t\n")) :] if stripped else ""
+    core = text[len(start) : len(text) - len(end)] if stripped else ""
+    return "".join(_EDGE_SPACE[c] for c in start) + core + "".join(_EDGE_SPACE[c] for c in end)
 
 
 def _plain(term: Term | None) -> str:

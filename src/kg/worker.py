@@ -10,11 +10,12 @@ import argparse
 import json
 import os
 import resource
+import time
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from kg.errors import KgError, QueryRefused
+from kg.errors import KgError, QueryRefused, StoreError
 from kg.guard import allowed
 from kg.serializers import serialize
 from kg.store.embedded import EmbeddedStore
@@ -33,6 +34,7 @@ class QueryTask:
     base_iri: str | None = None
     vet_graphs: tuple[str, ...] = ()
     version: tuple[int, int] = (0, 0)
+    union: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def execute(store: EmbeddedStore, task: QueryTask, config: WorkerConfig) -> Quer
         default_graphs=task.default_graphs,
         named_graphs=task.named_graphs,
         base_iri=task.base_iri,
+        union=task.union,
     )
     body = serialize(result, task.fmt)
     return QueryOutcome(body, task.fmt, result.form, result.size, result.truncated)
@@ -99,6 +102,22 @@ def _cap_memory(megabytes: int) -> None:
     if megabytes > 0:
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def open_snapshot(location: str, attempts: int = 5) -> EmbeddedStore:
+    """Open a read-only snapshot, retrying briefly: an open that races a writer's file
+    changes can fail once and succeed a moment later.
+
+    :raises StoreError: when every attempt fails.
+    """
+    for attempt in range(attempts):
+        try:
+            return EmbeddedStore.open(location, read_only=True)
+        except StoreError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def store_version(location: str) -> int:
@@ -122,7 +141,7 @@ def serve(conn: Connection, config: WorkerConfig, version: tuple[int, int] | Non
     seen: tuple[int, int] | None = None
     if version is not None:
         try:
-            store, seen = EmbeddedStore.open(config.location, read_only=True), version
+            store, seen = open_snapshot(config.location), version
         except KgError:
             store = None
     while True:
@@ -133,7 +152,7 @@ def serve(conn: Connection, config: WorkerConfig, version: tuple[int, int] | Non
         reply: tuple[str, Any]
         try:
             if store is None or task.version != seen:
-                store = EmbeddedStore.open(config.location, read_only=True)
+                store = open_snapshot(config.location)
                 seen = task.version
             reply = ("ok", execute(store, task, config))
         except KgError as exc:

@@ -78,7 +78,9 @@ class EmbeddedStore:
                 return cls(ox.Store.read_only(location), location, True)
             Path(location).mkdir(parents=True, exist_ok=True)
             return cls(ox.Store(location), location, False)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
+            # RuntimeError: RocksDB reports "Corruption" when a read-only open races a
+            # writer's compaction; callers retry.
             raise StoreError(f"cannot open the store at {location}: {exc}") from None
 
     @classmethod
@@ -102,14 +104,16 @@ class EmbeddedStore:
         named_graphs: Iterable[str] | None = None,
         base_iri: str | None = None,
         substitutions: Mapping[str, Term] | None = None,
+        union: bool = True,
     ) -> QueryResult:
         """Run a query; rows or triples beyond ``row_limit`` are cut and ``truncated`` set.
 
-        Without a dataset the default graph is the union of all graphs.
+        Without a dataset the default graph is the union of all graphs; ``union=False`` leaves
+        the dataset to the query's own FROM / FROM NAMED.
 
         :raises QuerySyntaxError: when the text does not parse.
         """
-        options = _dataset_options(default_graphs, named_graphs)
+        options = _dataset_options(default_graphs, named_graphs, union)
         if substitutions:
             options["substitutions"] = {
                 ox.Variable(k): to_engine(v) for k, v in substitutions.items()
@@ -260,12 +264,12 @@ def parse_terms(
 
 
 def _dataset_options(
-    default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None
+    default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None, union: bool = True
 ) -> dict[str, Any]:
     default = list(default_graphs) if default_graphs is not None else None
     named = list(named_graphs) if named_graphs is not None else None
     if default is None and named is None:
-        return {"use_default_graph_as_union": True}
+        return {"use_default_graph_as_union": True} if union else {}
     options: dict[str, Any] = {}
     options["default_graph"] = [ox.NamedNode(g) for g in default] if default else []
     if named is not None:

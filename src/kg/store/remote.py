@@ -58,6 +58,7 @@ class RemoteStore:
         named_graphs: Iterable[str] | None = None,
         base_iri: str | None = None,
         substitutions: Any = None,
+        union: bool = True,
     ) -> QueryResult:
         """Run a query remotely; see :meth:`EmbeddedStore.query`.
 

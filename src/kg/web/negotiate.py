@@ -6,6 +6,8 @@ graph query gets Turtle (rdflib's SPARQLStore relies on this); 406 only when not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from werkzeug.datastructures import MIMEAccept
 
 from kg.errors import NotAcceptable
@@ -18,20 +20,28 @@ def kind_of(form: str | None) -> str:
     return GRAPH if form in GRAPH_FORMS else RESULTS
 
 
-def choose(form: str | None, accept: MIMEAccept, format_param: str | None = None) -> Format:
+def choose(
+    form: str | None, accept: MIMEAccept, format_param: str | Sequence[str] | None = None
+) -> Format:
     """The format to answer a query of ``form`` with.
 
-    :raises NotAcceptable: when neither the parameter nor the Accept header names a usable
+    ``format_param`` holds the names clients send as ``format=`` / ``output=`` (several are
+    allowed: SPARQLWrapper sends a short name and media types); the first one that names a
+    format wins. A single name that fits nothing is refused; with several, Accept decides.
+
+    :raises NotAcceptable: when neither the parameters nor the Accept header name a usable
         format.
     """
     kind = kind_of(form)
-    if format_param:
-        found = lookup(format_param, kind)
-        if found is None and kind == GRAPH and lookup(format_param, RESULTS):
+    names = [format_param] if isinstance(format_param, str) else list(format_param or ())
+    for name in names:
+        found = lookup(name, kind)
+        if found is None and kind == GRAPH and lookup(name, RESULTS):
             found = by_key(DEFAULTS[GRAPH])
-        if found is None:
-            raise NotAcceptable(f"format {format_param!r} cannot express a {form} result")
-        return found
+        if found is not None:
+            return found
+    if len(names) == 1:
+        raise NotAcceptable(f"format {names[0]!r} cannot express a {form} result")
     return choose_by_accept(kind, accept)
 
 

@@ -31,6 +31,7 @@ class ProtocolRequest:
     using: tuple[str, ...] = ()
     using_named: tuple[str, ...] = ()
     format: str | None = None
+    formats: tuple[str, ...] = ()
 
 
 def _one(params: MultiDict[str, str], name: str) -> str | None:
@@ -109,6 +110,7 @@ def parse_request(
             base.using,
             base.using_named,
             base.format,
+            base.formats,
         )
     raise UnsupportedMediaType(
         f"cannot read a body of type {media}; use application/x-www-form-urlencoded, "
@@ -128,13 +130,15 @@ def _from_params(
         raise BadRequest("send either 'query' or 'update', not both")
     if update is not None and method == "GET":
         raise BadRequest("updates must be sent with POST")
-    fmt = _one(params, "format") or _one(params, "output")
+    names = [n for key in ("format", "output", "results") for n in params.getlist(key)]
+    formats = tuple(part.strip() for name in names for part in name.split(",") if part.strip())
     graphs = dict(
         default_graphs=_many(params, "default-graph-uri"),
         named_graphs=_many(params, "named-graph-uri"),
         using=_many(params, "using-graph-uri") or (),
         using_named=_many(params, "using-named-graph-uri") or (),
-        format=fmt,
+        format=formats[0] if formats else None,
+        formats=formats,
     )
     if query is not None:
         return ProtocolRequest("query", query, **graphs)  # type: ignore[arg-type]

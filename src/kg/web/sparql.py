@@ -47,7 +47,7 @@ def _parsed() -> ProtocolRequest:
 def _answer_query(parsed: ProtocolRequest) -> Response:
     state = _state()
     found = prepare(state.settings, parsed.text)
-    fmt = choose(found.form, request.accept_mimetypes, parsed.format)
+    fmt = choose(found.form, request.accept_mimetypes, parsed.formats)
     task = make_task(
         parsed.text,
         fmt.key,
@@ -70,8 +70,8 @@ def _answer_description(parsed: ProtocolRequest) -> Response:
 
         return render_home()
     fmt = choose_by_accept("graph", request.accept_mimetypes)
-    if parsed.format:
-        fmt = choose("construct", request.accept_mimetypes, parsed.format)
+    if parsed.formats:
+        fmt = choose("construct", request.accept_mimetypes, parsed.formats)
     body = describe_service(request.base_url, fmt.key, _state().settings.allow_update)
     return Response(body, status=200, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
