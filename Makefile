@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run load test lint typecheck unit w3c-deps bench docs clean
+.PHONY: help install install-test run load test lint w3c-deps bench docs readme clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ bench: $(VENV)/.installed-bench install ## Benchmark kg serve against oxigraph a
 
 docs: install-test ## Generate the ontology documentation (docs/ontology.html)
 	$(BIN)/python docs/build.py
+
+readme: install ## Refresh the settings table in README.md from the declared settings
+	$(BIN)/python docs/sync_readme.py
 
 clean: ## Remove the virtualenv, the store and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache bench/.cache

@@ -18,7 +18,13 @@ SAMPLES = {
 }
 
 
+#: Settings that take one of a few names: a valid non-default choice.
+CHOICES = {"server": ("granian", "granian")}
+
+
 def sample(setting) -> tuple[str, object]:
+    if setting.name in CHOICES:
+        return CHOICES[setting.name]
     if isinstance(setting.default, bool):
         return ("true", True) if not setting.default else ("false", False)
     if isinstance(setting.default, tuple):

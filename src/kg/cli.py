@@ -160,6 +160,9 @@ def _settings_epilog() -> str:
 @cli.command(epilog=_settings_epilog())
 @click.option("--host", default=None, help=_HELP["host"])
 @click.option("--port", type=int, default=None, help=_HELP["port"])
+@click.option(
+    "--server", type=click.Choice(["gunicorn", "granian"]), default=None, help=_HELP["server"]
+)
 @click.option("--workers", type=int, default=None, help=_HELP["workers"])
 @click.option("--threads", type=int, default=None, help=_HELP["threads"])
 @click.option("--allow-update", is_flag=True, default=None, help=_HELP["allow_update"])
@@ -167,7 +170,7 @@ def _settings_epilog() -> str:
 @store_option
 @click.pass_context
 def serve(ctx: click.Context, token_file: str | None, **options: Any) -> None:
-    """Serve the SPARQL endpoint (gunicorn) until interrupted."""
+    """Serve the SPARQL endpoint (granian, WSGI) until interrupted."""
     from kg.store import ensure_created
     from kg.web.server import serve as run
 

@@ -1,13 +1,13 @@
-"""Serve the app with gunicorn (threads per worker process), never the Flask dev server."""
+"""Serve the app with a production HTTP server (gunicorn or granian), never the dev server."""
 
 from __future__ import annotations
 
 import ipaddress
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
+from flask import Flask
 
-from kg.config import Settings
+from kg.config import Settings, export
 from kg.errors import ConfigError
 from kg.web import create_app
 
@@ -35,35 +35,65 @@ def check_serving(settings: Settings) -> None:
             )
 
 
-class _Gunicorn(BaseApplication):
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        super().__init__()
+def app_from_environment() -> Flask:
+    """The app of one worker process, built from the settings ``serve`` exported."""
+    return create_app(Settings.build())
 
-    def load_config(self) -> None:
-        s = self.settings
-        host = f"[{s.host}]" if ":" in s.host else s.host
-        options: dict[str, Any] = {
-            "bind": f"{host}:{s.port}",
-            "workers": 1 if s.allow_update else s.workers,
-            "worker_class": "gthread",
-            "threads": s.threads,
-            "timeout": int(s.query_timeout) + 30,
-            "graceful_timeout": 10,
-            "accesslog": "-",
-            "errorlog": "-",
-            "loglevel": "info",
-            "limit_request_line": 0,
-            "proc_name": "kg-serve",
-        }
-        for key, value in options.items():
-            self.cfg.set(key, value)
 
-    def load(self) -> Any:
-        return create_app(self.settings)
+def _workers(settings: Settings) -> int:
+    # Maintainer mode runs one worker process: the store has a single writer.
+    return 1 if settings.allow_update else settings.workers
+
+
+def _gunicorn(settings: Settings) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            host = f"[{settings.host}]" if ":" in settings.host else settings.host
+            options: dict[str, Any] = {
+                "bind": f"{host}:{settings.port}",
+                "workers": _workers(settings),
+                "worker_class": "gthread",
+                "threads": settings.threads,
+                "timeout": int(settings.query_timeout) + 30,
+                "graceful_timeout": 10,
+                "accesslog": "-",
+                "errorlog": "-",
+                "limit_request_line": 0,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return create_app(settings)
+
+    Application().run()
+
+
+def _granian(settings: Settings) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    export(settings)
+    Granian(
+        "kg.web.server:app_from_environment",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=settings.host,
+        port=settings.port,
+        workers=_workers(settings),
+        blocking_threads=settings.threads,
+        websockets=False,
+        log_access=True,
+        respawn_failed_workers=True,
+    ).serve()
 
 
 def serve(settings: Settings) -> None:
-    """Run the production server in the foreground until interrupted."""
+    """Run the configured production server in the foreground until interrupted."""
     check_serving(settings)
-    _Gunicorn(settings).run()
+    if settings.server == "granian":
+        _granian(settings)
+    else:
+        _gunicorn(settings)
