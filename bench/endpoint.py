@@ -44,8 +44,13 @@ BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "results"
 ACCEPT = "application/sparql-results+json"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-SERVERS = ("kg", "oxigraph", "rdflib-endpoint")
-RATIO_PAIRS = (("kg", "oxigraph"), ("kg", "rdflib-endpoint"))
+SERVERS = ("kg", "kg-granian", "oxigraph", "rdflib-endpoint")
+RATIO_PAIRS = (
+    ("kg", "oxigraph"),
+    ("kg", "rdflib-endpoint"),
+    ("kg-granian", "oxigraph"),
+    ("kg-granian", "rdflib-endpoint"),
+)
 
 #: The issue's targets: (query, size, baseline server, minimum throughput ratio kg/baseline).
 TARGETS = (
@@ -230,18 +235,27 @@ def wait_ready(server: Running, timeout: float) -> float:
     raise SkipServer(f"{server.name} not ready after {timeout:.0f} s\n{tail(server.log)}")
 
 
-def start_kg(data: Path, work: Path, timeout: float, workers: int) -> Running:
-    """``kg --store DIR load FILE``, then ``kg --store DIR serve`` (endpoint /sparql)."""
+def start_kg(
+    data: Path, work: Path, timeout: float, workers: int, http_server: str = "gunicorn"
+) -> Running:
+    """``kg --store DIR load FILE``, then ``kg --store DIR serve`` (endpoint /sparql) with the
+    given production HTTP server (gunicorn, the default, or granian)."""
     kg = venv_command("kg")
     if kg is None:
         raise SkipServer("the `kg` command is not installed (pip install -e . in the venv)")
-    store, log, port = work / "kgstore", work / "kg.log", free_port()
+    name = "kg" if http_server == "gunicorn" else f"kg-{http_server}"
+    store, log, port = work / f"{name}-store", work / f"{name}.log", free_port()
     load_s = run_load_step([kg, "--store", str(store), "load", str(data)], log, timeout)
     cmd = [kg, "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--workers", str(workers)]
-    server = start_process("kg", cmd, f"http://127.0.0.1:{port}/sparql", log)
+    cmd += ["--workers", str(workers), "--server", http_server]
+    server = start_process(name, cmd, f"http://127.0.0.1:{port}/sparql", log)
     server.load_s = load_s
     return server
+
+
+def start_kg_granian(data: Path, work: Path, timeout: float, workers: int) -> Running:
+    """``kg serve --server granian`` on its own copy of the data."""
+    return start_kg(data, work, timeout, workers, "granian")
 
 
 def start_oxigraph(data: Path, work: Path, timeout: float, workers: int) -> Running:
@@ -269,6 +283,7 @@ def start_rdflib(data: Path, work: Path, timeout: float, workers: int) -> Runnin
 
 STARTERS: dict[str, Callable[[Path, Path, float, int], Running]] = {
     "kg": start_kg,
+    "kg-granian": start_kg_granian,
     "oxigraph": start_oxigraph,
     "rdflib-endpoint": start_rdflib,
 }
@@ -752,34 +767,40 @@ def answers_differ(res: dict, query: str) -> bool:
 
 
 def target_status(results: list[dict]) -> list[dict]:
-    """Evaluate the issue's targets on the measured sizes."""
+    """Evaluate the issue's targets on the measured sizes, for each kg server variant."""
     statuses = []
-    for query, size, baseline, threshold in TARGETS:
-        entry: dict[str, Any] = {
-            "query": query,
-            "size": label(size),
-            "baseline": baseline,
-            "threshold": threshold,
-            "ratio": None,
-            "status": "not measured",
-        }
-        for res in results:
-            if res["size"] != size:
-                continue
-            kg = load_figure(res, "kg", query, "throughput")
-            base = load_figure(res, baseline, query, "throughput")
-            value = ratio(kg, base)
-            if value is not None:
-                entry["ratio"] = round(value, 3)
-                status = "met" if value >= threshold else "NOT met"
-                if answers_differ(res, query):
-                    status += " (answers differ: ratio not valid)"
-                entry["status"] = status
-            else:
-                missing = [n for n, v in (("kg", kg), (baseline, base)) if v is None]
-                entry["status"] = f"not measured ({', '.join(missing)} did not run)"
-        statuses.append(entry)
+    for server in ("kg", "kg-granian"):
+        for query, size, baseline, threshold in TARGETS:
+            entry: dict[str, Any] = {
+                "server": server,
+                "query": query,
+                "size": label(size),
+                "baseline": baseline,
+                "threshold": threshold,
+                "ratio": None,
+                "status": "not measured",
+            }
+            for res in results:
+                if res["size"] == size:
+                    _judge(entry, res, server, baseline, threshold)
+            statuses.append(entry)
     return statuses
+
+
+def _judge(entry: dict[str, Any], res: dict, server: str, baseline: str, threshold: float) -> None:
+    query = entry["query"]
+    ours = load_figure(res, server, query, "throughput")
+    base = load_figure(res, baseline, query, "throughput")
+    value = ratio(ours, base)
+    if value is None:
+        missing = [n for n, v in ((server, ours), (baseline, base)) if v is None]
+        entry["status"] = f"not measured ({', '.join(missing)} did not run)"
+        return
+    entry["ratio"] = round(value, 3)
+    status = "met" if value >= threshold else "NOT met"
+    if answers_differ(res, query):
+        status += " (answers differ: ratio not valid)"
+    entry["status"] = status
 
 
 def markdown_size(res: dict) -> list[str]:
@@ -873,13 +894,13 @@ def render_markdown(report: dict) -> str:
         "",
         "## Targets",
         "",
-        "| target | size | kg/baseline req/s | threshold | status |",
-        "|---|---|---:|---:|---|",
+        "| server | target | size | ours/baseline req/s | threshold | status |",
+        "|---|---|---|---:|---:|---|",
     ]
     for t in report["targets"]:
         lines.append(
-            f"| {t['query']} vs {t['baseline']} | {t['size']} | {fmt_num(t['ratio'], 2)} "
-            f"| ≥ {t['threshold']} | {t['status']} |"
+            f"| {t['server']} | {t['query']} vs {t['baseline']} | {t['size']} "
+            f"| {fmt_num(t['ratio'], 2)} | ≥ {t['threshold']} | {t['status']} |"
         )
     lines.append("")
     if report.get("interrupted"):

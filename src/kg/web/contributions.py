@@ -18,11 +18,10 @@ from kg.config import Settings
 from kg.contributions import Receipt, StoreAccess, contribute, fetch, withdraw
 from kg.errors import BadRequest, ConfigError, Forbidden, NotFound, Unauthorized
 from kg.errors import ValidationFailed as Failed
-from kg.intake import media_format, read_payload
 from kg.provenance import contributions_graph, record_triples
 from kg.validation import ValidationOutcome, to_graph, to_rdflib
 from kg.web.errors import error_response
-from kg.web.validate import access, read_body, report_type
+from kg.web.validate import access, report_type, request_payload
 
 blueprint = Blueprint("contributions", __name__)
 
@@ -129,14 +128,7 @@ def post() -> Response:
     source = request.args.get("source") or None
     if source is not None and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", source):
         raise BadRequest("source must be an absolute http(s) IRI")
-    fmt = media_format(request.headers.get("Content-Type"))
-    payload = read_payload(
-        read_body(settings.max_contribution_bytes),
-        fmt,
-        max_bytes=settings.max_contribution_bytes,
-        max_triples=settings.max_triples,
-        base=settings.base_iri,
-    )
+    payload = request_payload(settings)
     receipt = contribute(access(), payload, contributor, source)
     return _after_write(receipt, 201 if receipt.created else 200)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from kg.config import Settings
 from kg.contributions import StoreAccess, check_graph, check_payload
 from kg.errors import BadRequest, NotAcceptable, PayloadTooLarge
-from kg.intake import media_format, read_payload
+from kg.intake import Payload, media_format, read_payload
 from kg.validation import ValidationOutcome, serialize_report
 
 blueprint = Blueprint("validate", __name__)
@@ -42,6 +43,22 @@ def read_body(limit: int) -> bytes:
     if len(data) > limit:
         raise PayloadTooLarge(f"the body is larger than {limit} bytes")
     return data
+
+
+def request_payload(settings: Settings) -> Payload:
+    """Read and safely parse the request body as RDF of its Content-Type, within the caps.
+
+    :raises PayloadTooLarge: over the byte or triple cap.
+    :raises UnsupportedMediaType: for a media type that is not a triples format.
+    """
+    fmt = media_format(request.headers.get("Content-Type"))
+    return read_payload(
+        read_body(settings.max_contribution_bytes),
+        fmt,
+        max_bytes=settings.max_contribution_bytes,
+        max_triples=settings.max_triples,
+        base=settings.base_iri,
+    )
 
 
 def report_type(types: dict[str, str] = REPORT_TYPES) -> str:
@@ -80,12 +97,5 @@ def validate_view() -> Response:
         if not graph.startswith(("http://", "https://")):
             raise BadRequest("graph must be an absolute http(s) IRI")
         return render(check_graph(access().reader(), settings, graph), key)
-    fmt = media_format(request.headers.get("Content-Type"))
-    payload = read_payload(
-        read_body(settings.max_contribution_bytes),
-        fmt,
-        max_bytes=settings.max_contribution_bytes,
-        max_triples=settings.max_triples,
-        base=settings.base_iri,
-    )
+    payload = request_payload(settings)
     return render(check_payload(access().reader(), settings, payload), key)
