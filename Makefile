@@ -7,10 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run load test lint w3c-deps bench docs readme clean
+.PHONY: help install install-test run load test lint w3c-deps browser-deps bench docs readme clean
 
 help: ## Show this help
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,11 @@ lint: install-test ## ruff (lint and format check) and mypy
 	$(BIN)/ruff format --check src tests bench docs
 	$(BIN)/mypy
 
-test: install-test w3c-deps lint ## Install with test extras and run the whole suite
+browser-deps: ## Install headless Chromium and chromedriver for the browser tests (apt)
+	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || \
+		{ apt-get update && apt-get install -y chromium chromium-driver; }
+
+test: install-test w3c-deps browser-deps lint ## Install with test extras and run the whole suite
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench install ## Benchmark kg serve against oxigraph and rdflib-endpoint
