@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from kg.cli_import import import_group
 from kg.config import SETTINGS, Settings, settings_table
 from kg.errors import ConfigError, InputError, KgError
 
@@ -278,6 +279,9 @@ def contribute(
 def show_settings() -> None:
     """Print every setting with its environment variable, default and meaning."""
     click.echo(settings_table())
+
+
+cli.add_command(import_group)
 
 
 def main() -> None:

@@ -1,0 +1,43 @@
+"""`kg import` converts the real exports; its output is what the bundled data holds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+RESEARCH = ROOT.parent / "shared" / "research" / "data"
+KG = [sys.executable, "-m", "kg.cli"]
+
+
+def kg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*KG, *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_import_upr_reproduces_the_bundled_upr_file(tmp_path: Path) -> None:
+    export = RESEARCH / "upr-info_recommendations_KZ_KG_TJ_sessions7-20.csv"
+    assert export.is_file(), f"missing {export}"
+    out = tmp_path / "upr.ttl"
+    assert kg("import", "upr", str(export), "-o", str(out)).returncode == 0
+    bundled = ROOT / "data" / "turtle" / "upr" / "upr-info-torture.ttl"
+    assert out.read_text(encoding="utf-8") == bundled.read_text(encoding="utf-8")
+
+
+def test_imported_contradictory_ratification_row_fails_validation(tmp_path: Path) -> None:
+    table = RESEARCH / "wpdl_hr_status_iccpr_op1.csv"
+    assert table.is_file(), f"missing {table}"
+    out = tmp_path / "kaz.ttl"
+    args = ("import", "ratifications", str(table), "--treaty", "ICCPR-OP1", "--state", "KAZ")
+    assert kg(*args, "-o", str(out)).returncode == 0
+    store = tmp_path / "store"
+    assert kg("--store", str(store), "load", "ontology").returncode == 0
+    result = kg("--store", str(store), "validate", str(out))
+    assert result.returncode == 1
+    assert "contradicts itself" in result.stdout
+
+
+def test_import_of_a_missing_file_is_a_one_line_error() -> None:
+    result = kg("import", "ratifications", "no-such-table.csv", "--treaty", "CAT")
+    assert result.returncode == 2
+    assert result.stderr.startswith("kg: error:") and len(result.stderr.splitlines()) == 1
