@@ -18,8 +18,8 @@ SAMPLES = {
 }
 
 
-#: Settings that take one of a few names: a valid non-default choice.
-CHOICES = {"server": ("granian", "granian")}
+#: Settings with a restricted range: a valid non-default value.
+CHOICES = {"server": ("granian", "granian"), "query_memory_mb": ("2048", 2048)}
 
 
 def sample(setting) -> tuple[str, object]:

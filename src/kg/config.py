@@ -222,6 +222,11 @@ class Settings:
                 raise ConfigError(f"setting {name} must be positive")
         if self.query_timeout <= 0:
             raise ConfigError("setting query_timeout must be positive")
+        if 0 < self.query_memory_mb < 1024:
+            raise ConfigError(
+                "setting query_memory_mb must be 0 (no cap) or at least 1024: below that the "
+                "engine cannot start its threads"
+            )
 
     @property
     def is_remote(self) -> bool:

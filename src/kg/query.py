@@ -121,7 +121,8 @@ class QueryPool:
             if reopening and may_retry:
                 return "retry", None
             raise QueryCrashed(
-                "the query stopped the engine (too large or too complex); the server goes on"
+                "the query stopped the engine: it needed more memory than a query may use, or "
+                "was too complex; the server goes on"
             ) from None
         self._idle.put(worker)
         return status, payload
