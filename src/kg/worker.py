@@ -17,6 +17,7 @@ from typing import Any
 
 from kg.errors import KgError, QueryRefused, StoreError
 from kg.guard import allowed
+from kg.results import Term
 from kg.serializers import serialize
 from kg.store.embedded import EmbeddedStore
 
@@ -35,6 +36,7 @@ class QueryTask:
     vet_graphs: tuple[str, ...] = ()
     version: tuple[int, int] = (0, 0)
     union: bool = True
+    substitutions: dict[str, Term] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def execute(store: EmbeddedStore, task: QueryTask, config: WorkerConfig) -> Quer
         named_graphs=task.named_graphs,
         base_iri=task.base_iri,
         union=task.union,
+        substitutions=task.substitutions,
     )
     body = serialize(result, task.fmt)
     return QueryOutcome(body, task.fmt, result.form, result.size, result.truncated)

@@ -64,7 +64,7 @@ def read_token_hash(path: str) -> bytes | None:
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
     from kg.contributions import StoreAccess
-    from kg.web import contributions, errors, pages, sparql, validate
+    from kg.web import contributions, errors, pages, resources, sparql, validate
 
     settings = settings or Settings.build()
     app = Flask(__name__)
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
     return app
