@@ -34,12 +34,25 @@ def rdf_format(key: str) -> Any:
 def serialize_triples(
     triples: Iterable[Any], fmt: str, prefixes: dict[str, str] | None = None
 ) -> bytes:
-    """Write engine triples as ``fmt`` (turtle, ntriples, jsonld, rdfxml)."""
+    """Write engine triples as ``fmt`` (turtle, ntriples, jsonld, rdfxml); Turtle and TriG
+    declare only the ``prefixes`` whose namespace the triples use."""
     kwargs: dict[str, Any] = {}
+    triples = list(triples)
     if prefixes and fmt in ("turtle", "trig"):
-        kwargs["prefixes"] = prefixes
+        kwargs["prefixes"] = _used(prefixes, triples)
     data = ox.serialize(triples, format=rdf_format(fmt), **kwargs)
     return bytes(data) if data is not None else b""
+
+
+def _used(prefixes: dict[str, str], triples: list[Any]) -> dict[str, str]:
+    iris = {
+        term.value
+        for triple in triples
+        for term in (triple.subject, triple.predicate, triple.object)
+        if isinstance(term, ox.NamedNode)
+    }
+    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
+    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
 
 
 def parse_triples(data: bytes, fmt: str, base_iri: str | None = None) -> list[Any]:
