@@ -76,19 +76,15 @@ def match_token(tokens: dict[bytes, str], header: str | None) -> str | None:
 
 
 def init_app(app: Flask, settings: Settings, access: StoreAccess) -> None:
-    """Install the store access, the tokens and the cross-process freshness check."""
+    """Install the store access and the tokens.
+
+    Query workers in every process see a write at once without help from here: each write
+    flushes, which changes the store folder, and the pool reopens snapshots when it changes.
+    """
     maintainer = settings.maintainer_token_file or settings.update_token_file
     app.extensions["kg.access"] = access
     app.extensions["kg.tokens"] = read_tokens(settings.token_file)
     app.extensions["kg.maintainers"] = read_tokens(maintainer)
-    app.extensions["kg.stamp"] = access.stamp()
-
-    @app.before_request
-    def _see_writes() -> None:
-        stamp = access.stamp()
-        if stamp != app.extensions["kg.stamp"]:
-            app.extensions["kg.stamp"] = stamp
-            app.extensions["kg"].after_write()
 
 
 def _authorize(kind: str, what: str) -> str:
