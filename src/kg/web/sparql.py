@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from kg.errors import Forbidden, NotFound, Unauthorized
 from kg.query import make_task, prepare
 from kg.update import run_update
 from kg.web import KgState
 from kg.web.negotiate import choose, choose_by_accept
-from kg.web.protocol import ProtocolRequest, parse_request
+from kg.web.protocol import FORM, ProtocolRequest, parse_request
 from kg.web.service import describe_service, wants_html
 
 blueprint = Blueprint("sparql", __name__)
@@ -33,14 +34,14 @@ def _state() -> KgState:
 
 
 def _parsed() -> ProtocolRequest:
-    body = b"" if request.mimetype == "application/x-www-form-urlencoded" else request.get_data()
-    form = request.form if request.mimetype == "application/x-www-form-urlencoded" else None
+    """The protocol request: a form body is read as a form, any other body as bytes."""
+    is_form = request.mimetype == FORM
     return parse_request(
         request.method,
         request.args,
-        form if form is not None else request.args.__class__(),
+        request.form if is_form else MultiDict(),
         request.headers.get("Content-Type"),
-        body,
+        b"" if is_form else request.get_data(),
     )
 
 
