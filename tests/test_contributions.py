@@ -247,13 +247,16 @@ def test_missing_or_wrong_token_is_401(small_server: Server, token: str | None) 
 def test_sigkill_during_writes_leaves_contributions_whole_or_absent(tmp_path: Path) -> None:
     store, rng = make_store(tmp_path), random.Random(4)
     kept: dict[str, int] = {}
+    interrupted: list[object] = []
     for round_ in range(4):
         server = start_server(store)
         small = post(server, recommendations(5, f"kept{round_}"))
         assert small.status_code == 201, small.text
         kept[small.json()["id"]] = 20
         payloads = [recommendations(400, f"big{round_}-{n}") for n in range(4)]
-        threads = [threading.Thread(target=_quietly, args=(post, server, p)) for p in payloads]
+        threads = [
+            threading.Thread(target=_quietly, args=(interrupted, post, server, p)) for p in payloads
+        ]
         for thread in threads:
             thread.start()
         time.sleep(rng.uniform(0.3, 3.0))  # before, during or after the writes
@@ -270,6 +273,7 @@ def test_sigkill_during_writes_leaves_contributions_whole_or_absent(tmp_path: Pa
             stored = _count(engine, cid)
             has_record = read_record(engine, contribution_graph(cid)) is not None
             assert (stored, has_record) in ((0, False), (1600, True))
+    assert interrupted, "no kill landed while a contribution was being stored"
 
 
 def _count(engine: EmbeddedStore, cid: str) -> int:
@@ -279,8 +283,9 @@ def _count(engine: EmbeddedStore, cid: str) -> int:
     return int(rows[0][0].value) if rows and rows[0][0] else 0
 
 
-def _quietly(func, *args) -> None:  # noqa: ANN001
+def _quietly(interrupted: list[object], func, *args) -> None:  # noqa: ANN001
+    """Call ``func``; a request cut off by the kill is recorded in ``interrupted``."""
     try:
         func(*args)
-    except requests.RequestException:
-        pass
+    except requests.RequestException as exc:
+        interrupted.append(exc)

@@ -78,7 +78,7 @@ FORMATS = {
 @pytest.fixture(scope="module")
 def ours() -> EmbeddedStore:
     store = EmbeddedStore.memory()
-    store.add_triples(GRAPH, TRIPLES)
+    store.add_quads([(s, p, o, GRAPH) for s, p, o in TRIPLES])
     return store
 
 

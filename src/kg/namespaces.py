@@ -63,8 +63,3 @@ def graph_iri_for_path(path: str, base: str = DEFAULT_BASE) -> str:
             name = name[: -len(suffix)]
             break
     return graph_iri(name, base)
-
-
-def sparql_prologue() -> str:
-    """PREFIX declarations for every known prefix, for internal queries."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

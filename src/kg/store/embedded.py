@@ -162,7 +162,7 @@ class EmbeddedStore:
         :raises InputError: when the data does not parse (nothing is written).
         """
         parsed = parse_quads(data, fmt, graph, base_iri)
-        self._engine.remove_graph(ox.NamedNode(graph)) if self.has_graph(graph) else None
+        self.remove_graph(graph)
         self._engine.extend(parsed)
         self._engine.add_graph(ox.NamedNode(graph))
 
@@ -187,13 +187,6 @@ class EmbeddedStore:
         old = list(self._engine.quads_for_pattern(s, None, None, g))
         for quad in old:
             self._engine.remove(quad)
-        self._engine.extend(
-            [ox.Quad(to_engine(a), to_engine(b), to_engine(c), g) for a, b, c in triples]
-        )
-
-    def add_triples(self, graph: str, triples: list[tuple[Term, Term, Term]]) -> None:
-        """Add plain triples to a named graph in one transaction."""
-        g = ox.NamedNode(graph)
         self._engine.extend(
             [ox.Quad(to_engine(a), to_engine(b), to_engine(c), g) for a, b, c in triples]
         )

@@ -53,19 +53,3 @@ def _used(prefixes: dict[str, str], triples: list[Any]) -> dict[str, str]:
     }
     iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
     return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
-
-
-def parse_triples(data: bytes, fmt: str, base_iri: str | None = None) -> list[Any]:
-    """Parse RDF into engine triples.
-
-    :raises InputError: when the data does not parse.
-    """
-    try:
-        return list(ox.parse(data, format=rdf_format(fmt), base_iri=base_iri))
-    except (SyntaxError, ValueError) as exc:
-        raise InputError(f"cannot parse {fmt}: {exc}") from None
-
-
-def count_triples(data: bytes, fmt: str) -> int:
-    """Number of triples or quads in ``data`` (used for progress and caps)."""
-    return len(parse_triples(data, fmt))

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError, StoreError
 from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term, ntriples
-from kg.store.embedded import _collect, parse_quads, to_term
+from kg.store.embedded import _collect, parse_quads
 from kg.store.rdfio import serialize_triples
 
 _RESULTS_JSON = "application/sparql-results+json"
@@ -155,4 +155,4 @@ def _graph_format(media_type: str) -> Any:
     return ox.RdfFormat.N_TRIPLES
 
 
-__all__ = ["RemoteStore", "to_term"]
+__all__ = ["RemoteStore"]

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from werkzeug.datastructures import MultiDict
 
@@ -30,8 +30,12 @@ class ProtocolRequest:
     named_graphs: tuple[str, ...] | None = None
     using: tuple[str, ...] = ()
     using_named: tuple[str, ...] = ()
-    format: str | None = None
     formats: tuple[str, ...] = ()
+
+    @property
+    def format(self) -> str | None:
+        """The first format name the client sent, if any."""
+        return self.formats[0] if self.formats else None
 
 
 def _one(params: MultiDict[str, str], name: str) -> str | None:
@@ -102,16 +106,7 @@ def parse_request(
         text = _decode(body, content_type or "")
         operation = "query" if media == QUERY_TYPE else "update"
         base = _from_params("POST", args, MultiDict(), allow_empty=True)
-        return ProtocolRequest(
-            operation,
-            text,
-            base.default_graphs,
-            base.named_graphs,
-            base.using,
-            base.using_named,
-            base.format,
-            base.formats,
-        )
+        return replace(base, operation=operation, text=text)
     raise UnsupportedMediaType(
         f"cannot read a body of type {media}; use application/x-www-form-urlencoded, "
         "application/sparql-query or application/sparql-update"
@@ -137,7 +132,6 @@ def _from_params(
         named_graphs=_many(params, "named-graph-uri"),
         using=_many(params, "using-graph-uri") or (),
         using_named=_many(params, "using-named-graph-uri") or (),
-        format=formats[0] if formats else None,
         formats=formats,
     )
     if query is not None:
