@@ -56,7 +56,7 @@ def load(ctx: click.Context, paths: tuple[str, ...], force: bool, store: str | N
     """
     from tqdm import tqdm
 
-    from kg.loader import discover, load_files, prune
+    from kg.loader import discover, keep_union, load_files, prune
     from kg.store import open_store
 
     settings = _settings(ctx, store=store)
@@ -73,6 +73,7 @@ def load(ctx: click.Context, paths: tuple[str, ...], force: bool, store: str | N
             db, settings, sources, force=force, progress=lambda s: bar.update(s.size)
         )
     removed = [] if paths else prune(db, settings, roots, {s.graph for s in sources})
+    keep_union(db)
     db.close()
     click.echo(
         f"loaded {len(report.loaded)} file(s), {len(report.unchanged)} unchanged"

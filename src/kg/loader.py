@@ -178,3 +178,11 @@ def prune(store: Store, settings: Settings, roots: Iterable[str], keep: set[str]
             store.replace_subject(loads_graph(settings), graph, [])
             removed.append(label)
     return removed
+
+
+def keep_union(store: Store) -> bool:
+    """After loading: keep the union of the named graphs as the default graph (one
+    transaction; see :mod:`kg.store.union`). True when the store keeps it; a remote store, or
+    one whose default graph holds its own triples, answers from the query-time union."""
+    materialize = getattr(store, "materialize", None)
+    return bool(materialize()) if materialize is not None else False

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError, StoreError
 from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term
+from kg.store import union as union_copy
 from kg.store.rdfio import rdf_format
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -63,6 +64,7 @@ class EmbeddedStore:
         self._engine = engine
         self.location = location
         self.read_only = read_only
+        self._materialized: bool | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], read_only: bool = False) -> EmbeddedStore:
@@ -92,6 +94,29 @@ class EmbeddedStore:
         """Re-open a read-only snapshot so that it sees the latest writes."""
         if self.read_only and self.location:
             self._engine = ox.Store.read_only(self.location)
+            self._materialized = None
+
+    @property
+    def materialized(self) -> bool:
+        """True when the default graph holds the union of the named graphs (see
+        :mod:`kg.store.union`); read once per snapshot."""
+        if self._materialized is None:
+            self._materialized = union_copy.is_materialized(self._engine)
+        return self._materialized
+
+    def materialize(self) -> bool:
+        """Keep the union of the named graphs as the default graph from now on, if the
+        default graph is free for it (empty); one transaction. True when it is kept."""
+        if not self.materialized and union_copy.default_is_empty(self._engine):
+            self._apply(union_copy.TO_MATERIALIZED)
+            self._materialized = True
+        return self.materialized
+
+    def _to_union(self) -> None:
+        """Before a write that does not keep the copy: back to query-time union."""
+        if self.materialized:
+            self._apply(union_copy.TO_UNION)
+            self._materialized = False
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -113,7 +138,7 @@ class EmbeddedStore:
 
         :raises QuerySyntaxError: when the text does not parse.
         """
-        options = _dataset_options(default_graphs, named_graphs, union)
+        options = _dataset_options(default_graphs, named_graphs, union and not self.materialized)
         if substitutions:
             options["substitutions"] = {
                 ox.Variable(k): to_engine(v) for k, v in substitutions.items()
@@ -127,10 +152,15 @@ class EmbeddedStore:
         return _collect(raw, row_limit)
 
     def update(self, text: str, base_iri: str | None = None) -> None:
-        """Run a SPARQL Update in one transaction.
+        """Run a SPARQL Update in one transaction (the store leaves materialized mode first:
+        an arbitrary update does not keep the union copy).
 
         :raises QuerySyntaxError: when the text does not parse or cannot be applied.
         """
+        self._to_union()
+        self._apply(text, base_iri)
+
+    def _apply(self, text: str, base_iri: str | None = None) -> None:
         try:
             self._engine.update(text, base_iri=base_iri)
         except SyntaxError as exc:
@@ -140,18 +170,30 @@ class EmbeddedStore:
 
     def graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""
-        return sorted(g.value for g in self._engine.named_graphs() if isinstance(g, ox.NamedNode))
+        names = self._engine.named_graphs()
+        return sorted(
+            g.value for g in names if isinstance(g, ox.NamedNode) and g != union_copy.MARKER
+        )
 
     def has_graph(self, iri: str) -> bool:
         """True when a named graph with this IRI exists."""
         return bool(self._engine.contains_named_graph(ox.NamedNode(iri)))
 
     def __len__(self) -> int:
-        return len(self._engine)
+        """The number of quads in named graphs (and in the default graph unless it is the
+        union copy)."""
+        if not self.materialized:
+            return len(self._engine)
+        return sum(1 for _ in self._named_quads())
+
+    def _named_quads(self) -> Iterator[Any]:
+        return (q for q in self._engine if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def dump(self, fmt: str) -> bytes:
         """Serialize the whole dataset (``nquads`` or ``trig``)."""
-        return bytes(self._engine.dump(format=rdf_format(fmt)))
+        if not self.materialized:
+            return bytes(self._engine.dump(format=rdf_format(fmt)))
+        return ox.serialize(self._named_quads(), format=rdf_format(fmt)) or b""
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -162,6 +204,7 @@ class EmbeddedStore:
         :raises InputError: when the data does not parse (nothing is written).
         """
         parsed = parse_quads(data, fmt, graph, base_iri)
+        self._to_union()
         self.remove_graph(graph)
         self._engine.extend(parsed)
         self._engine.add_graph(ox.NamedNode(graph))
@@ -169,6 +212,7 @@ class EmbeddedStore:
     def bulk_load_file(self, path: Path, fmt: str, graph: str) -> None:
         """Load a large file without holding it in memory (not transactional)."""
         node = ox.NamedNode(graph)
+        self._to_union()
         if self.has_graph(graph):
             self._engine.remove_graph(node)
         self._engine.bulk_load(path=str(path), format=rdf_format(fmt), to_graph=node)
@@ -176,6 +220,7 @@ class EmbeddedStore:
 
     def remove_graph(self, graph: str) -> None:
         """Delete a named graph and its triples."""
+        self._to_union()
         if self.has_graph(graph):
             self._engine.remove_graph(ox.NamedNode(graph))
 
@@ -184,6 +229,7 @@ class EmbeddedStore:
     ) -> None:
         """Replace every triple about ``subject`` in ``graph`` with ``triples``."""
         g, s = ox.NamedNode(graph), ox.NamedNode(subject)
+        self._to_union()
         old = list(self._engine.quads_for_pattern(s, None, None, g))
         for quad in old:
             self._engine.remove(quad)
@@ -192,22 +238,27 @@ class EmbeddedStore:
         )
 
     def add_quads(self, quads: list[tuple[Term, Term, Term, str]]) -> None:
-        """Add quads ``(s, p, o, graph)`` to several graphs in ONE transaction (all or none)."""
+        """Add quads ``(s, p, o, graph)`` to several graphs in ONE transaction (all or none),
+        with their union copies when the store keeps them."""
+        engine_quads = [
+            ox.Quad(to_engine(s), to_engine(p), to_engine(o), ox.NamedNode(g))
+            for s, p, o, g in quads
+        ]
         self._engine.extend(
-            [
-                ox.Quad(to_engine(s), to_engine(p), to_engine(o), ox.NamedNode(g))
-                for s, p, o, g in quads
-            ]
+            union_copy.with_copies(engine_quads) if self.materialized else engine_quads
         )
 
     def drop_graph_and_add(self, graph: str, quads: list[tuple[Term, Term, Term, str]]) -> None:
         """Drop named graph ``graph`` and add ``quads`` in ONE transaction (one update whose
         terms are written by the engine's own serializer, never from raw text)."""
-        data = " ".join(
-            f"GRAPH {ox.NamedNode(g)} {{ {to_engine(s)} {to_engine(p)} {to_engine(o)} }}"
-            for s, p, o, g in quads
-        )
-        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ; INSERT DATA {{ {data} }}")
+        triples = [(f"{to_engine(s)} {to_engine(p)} {to_engine(o)}", g) for s, p, o, g in quads]
+        data = " ".join(f"GRAPH {ox.NamedNode(g)} {{ {t} }}" for t, g in triples)
+        if self.materialized:
+            data += " " + " ".join(t + " ." for t, _ in triples)
+            drop = union_copy.drop_graph_update(graph)
+        else:
+            drop = f"DROP SILENT GRAPH {ox.NamedNode(graph)}"
+        self._apply(f"{drop} ; INSERT DATA {{ {data} }}")
 
     def flush(self) -> None:
         """Make writes durable and visible to read-only openers."""

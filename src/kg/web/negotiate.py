@@ -7,8 +7,10 @@ graph query gets Turtle (rdflib's SPARQLStore relies on this); 406 only when not
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from kg.errors import NotAcceptable
 from kg.formats import DEFAULTS, GRAPH, RESULTS, Format, by_key, lookup, of_kind
@@ -21,11 +23,11 @@ def kind_of(form: str | None) -> str:
 
 
 def choose(
-    form: str | None, accept: MIMEAccept, format_param: str | Sequence[str] | None = None
+    form: str | None, accept: str | None, format_param: str | Sequence[str] | None = None
 ) -> Format:
     """The format to answer a query of ``form`` with.
 
-    ``format_param`` holds the names clients send as ``format=`` / ``output=`` (several are
+    ``accept`` is the raw Accept header (None when absent). ``format_param`` holds the names clients send as ``format=`` / ``output=`` (several are
     allowed: SPARQLWrapper sends a short name and media types); the first one that names a
     format wins. A single name that fits nothing is refused; with several, Accept decides.
 
@@ -45,13 +47,41 @@ def choose(
     return choose_by_accept(kind, accept)
 
 
-def choose_by_accept(kind: str, accept: MIMEAccept) -> Format:
-    """Negotiate among the formats of ``kind`` by the Accept header alone.
+def choose_by_accept(kind: str, accept: str | None) -> Format:
+    """Negotiate among the formats of ``kind`` by the raw Accept header alone.
+
+    Answers are remembered per (kind, header): clients send the same few headers again and
+    again, and parsing and matching them costs more than the rest of a small query's handling.
 
     :raises NotAcceptable: when nothing fits.
     """
+    header = accept or ""
+    if len(header) > _MAX_CACHED_HEADER:
+        found = _negotiate.__wrapped__(kind, header)
+    else:
+        found = _negotiate(kind, header)
+    if found is None:
+        offered = ", ".join(f.media_type for f in of_kind(kind))
+        raise NotAcceptable(f"none of the accepted types fits; this result can be {offered}")
+    return found
+
+
+#: Longer headers are matched each time, so that odd clients cannot fill the cache.
+_MAX_CACHED_HEADER = 1024
+
+
+@lru_cache(maxsize=256)
+def _negotiate(kind: str, header: str) -> Format | None:
+    accept = parse_accept_header(header, MIMEAccept)
     if not accept or not list(accept.values()):
         return by_key(DEFAULTS[kind])
+    best = accept.best_match(list(_candidates(kind)))
+    return None if best is None else _candidates(kind)[best]
+
+
+@lru_cache(maxsize=4)
+def _candidates(kind: str) -> dict[str, Format]:
+    """Media types a client may ask for a result of ``kind``, each with the format it gets."""
     candidates: dict[str, Format] = {}
     for fmt in of_kind(kind):
         for media in (fmt.media_type, *fmt.extra_media_types):
@@ -61,8 +91,4 @@ def choose_by_accept(kind: str, accept: MIMEAccept) -> Format:
         for fmt in of_kind(RESULTS):
             for media in (fmt.media_type, *fmt.extra_media_types):
                 candidates.setdefault(media, by_key(DEFAULTS[GRAPH]))
-    best = accept.best_match(list(candidates))
-    if best is None:
-        offered = ", ".join(f.media_type for f in of_kind(kind))
-        raise NotAcceptable(f"none of the accepted types fits; this result can be {offered}")
-    return candidates[best]
+    return candidates

@@ -82,7 +82,7 @@ def resource(key: str) -> Response:
             local=local_link,
         )
         return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
-    fmt = choose("construct", request.accept_mimetypes, names)
+    fmt = choose("construct", request.headers.get("Accept"), names)
     body, size = _run(_DESCRIBE, fmt.key, iri)
     if size == 0:
         raise NotFound(f"nothing is known about <{iri}>")

@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.sansio.utils import get_current_url
 
 from kg.errors import Forbidden, NotFound, Unauthorized
 from kg.query import make_task, prepare
@@ -19,13 +22,13 @@ from kg.web.service import describe_service, wants_html
 
 blueprint = Blueprint("sparql", __name__)
 
-_CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
-    "Access-Control-Expose-Headers": "X-Result-Truncated, X-Result-Size",
-    "Access-Control-Max-Age": "86400",
-}
+_CORS = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization"),
+    ("Access-Control-Expose-Headers", "X-Result-Truncated, X-Result-Size"),
+    ("Access-Control-Max-Age", "86400"),
+]
 
 
 def _state() -> KgState:
@@ -45,24 +48,36 @@ def _parsed() -> ProtocolRequest:
     )
 
 
+def _base_iri() -> str:
+    """The endpoint's own URL (the query's base IRI), remembered per host and path."""
+    return _endpoint_url(request.scheme, request.host, request.root_path, request.path)
+
+
+@lru_cache(maxsize=64)
+def _endpoint_url(scheme: str, host: str, root: str, path: str) -> str:
+    return get_current_url(scheme, host, root, path)
+
+
 def _answer_query(parsed: ProtocolRequest) -> Response:
     state = _state()
     found = prepare(state.settings, parsed.text)
-    fmt = choose(found.form, request.accept_mimetypes, parsed.formats)
+    fmt = choose(found.form, request.headers.get("Accept"), parsed.formats)
     task = make_task(
         parsed.text,
         fmt.key,
         found,
         default_graphs=parsed.default_graphs,
         named_graphs=parsed.named_graphs,
-        base_iri=request.base_url,
+        base_iri=_base_iri(),
     )
     outcome = state.executor.run(task)
-    response = Response(outcome.body, status=200, content_type=fmt.content_type)
-    response.headers["X-Result-Truncated"] = "true" if outcome.truncated else "false"
-    response.headers["X-Result-Size"] = str(outcome.size)
-    response.headers["Vary"] = "Accept"
-    return response
+    headers = [
+        ("Content-Type", fmt.content_type),
+        ("X-Result-Truncated", "true" if outcome.truncated else "false"),
+        ("X-Result-Size", str(outcome.size)),
+        ("Vary", "Accept"),
+    ]
+    return Response(outcome.body, status=200, headers=headers)
 
 
 def _answer_description(parsed: ProtocolRequest) -> Response:
@@ -70,15 +85,15 @@ def _answer_description(parsed: ProtocolRequest) -> Response:
         from kg.web.pages import render_home
 
         return render_home()
-    fmt = choose_by_accept("graph", request.accept_mimetypes)
+    fmt = choose_by_accept("graph", request.headers.get("Accept"))
     if parsed.formats:
-        fmt = choose("construct", request.accept_mimetypes, parsed.formats)
-    body = describe_service(request.base_url, fmt.key, _state().settings.allow_update)
+        fmt = choose("construct", request.headers.get("Accept"), parsed.formats)
+    body = describe_service(_base_iri(), fmt.key, _state().settings.allow_update)
     return Response(body, status=200, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 def _with_cors(response: Response) -> Response:
-    response.headers.update(_CORS)
+    response.headers.extend(_CORS)
     return response
 
 
@@ -121,7 +136,7 @@ def update() -> Response:
         parsed.text,
         using=parsed.using,
         using_named=parsed.using_named,
-        base_iri=request.base_url,
+        base_iri=_base_iri(),
     )
     state.after_write()
     return _with_cors(Response(status=204))
