@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
     from kg.contributions import StoreAccess
     from kg.web import contributions, errors, pages, resources, sparql, validate
+    from kg.web.fast import FastQueries
 
     settings = settings or Settings.build()
     app = Flask(__name__)
@@ -80,4 +81,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
+    app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]
     return app

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import KgError
+from kg.web.answer import error_body
 
 log = logging.getLogger("kg.web")
 
 
 def error_response(status: int, type_: str, message: str) -> Response:
     """Build the JSON error response (with CORS, so browser clients can read it)."""
-    response = jsonify({"error": {"status": status, "type": type_, "message": message}})
-    response.status_code = status
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    headers = {"Access-Control-Allow-Origin": "*"}
+    return Response(error_body(status, type_, message), status, headers, "application/json")
 
 
 def _slug(name: str) -> str:

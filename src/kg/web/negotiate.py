@@ -27,9 +27,10 @@ def choose(
 ) -> Format:
     """The format to answer a query of ``form`` with.
 
-    ``accept`` is the raw Accept header (None when absent). ``format_param`` holds the names clients send as ``format=`` / ``output=`` (several are
-    allowed: SPARQLWrapper sends a short name and media types); the first one that names a
-    format wins. A single name that fits nothing is refused; with several, Accept decides.
+    ``accept`` is the raw Accept header (None when absent). ``format_param`` holds the names
+    clients send as ``format=`` / ``output=`` (several are allowed: SPARQLWrapper sends a short
+    name and media types); the first one that names a format wins. A single name that fits
+    nothing is refused; with several, Accept decides.
 
     :raises NotAcceptable: when neither the parameters nor the Accept header name a usable
         format.

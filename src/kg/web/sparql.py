@@ -6,29 +6,18 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
-from werkzeug.sansio.utils import get_current_url
 
 from kg.errors import Forbidden, NotFound, Unauthorized
-from kg.query import make_task, prepare
 from kg.update import run_update
 from kg.web import KgState
+from kg.web.answer import CORS, answer_query, endpoint_url
 from kg.web.negotiate import choose, choose_by_accept
 from kg.web.protocol import FORM, ProtocolRequest, parse_request
 from kg.web.service import describe_service, wants_html
 
 blueprint = Blueprint("sparql", __name__)
-
-_CORS = [
-    ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-    ("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization"),
-    ("Access-Control-Expose-Headers", "X-Result-Truncated, X-Result-Size"),
-    ("Access-Control-Max-Age", "86400"),
-]
 
 
 def _state() -> KgState:
@@ -49,35 +38,13 @@ def _parsed() -> ProtocolRequest:
 
 
 def _base_iri() -> str:
-    """The endpoint's own URL (the query's base IRI), remembered per host and path."""
-    return _endpoint_url(request.scheme, request.host, request.root_path, request.path)
-
-
-@lru_cache(maxsize=64)
-def _endpoint_url(scheme: str, host: str, root: str, path: str) -> str:
-    return get_current_url(scheme, host, root, path)
+    """The endpoint's own URL (the query's base IRI)."""
+    return endpoint_url(request.environ)
 
 
 def _answer_query(parsed: ProtocolRequest) -> Response:
-    state = _state()
-    found = prepare(state.settings, parsed.text)
-    fmt = choose(found.form, request.headers.get("Accept"), parsed.formats)
-    task = make_task(
-        parsed.text,
-        fmt.key,
-        found,
-        default_graphs=parsed.default_graphs,
-        named_graphs=parsed.named_graphs,
-        base_iri=_base_iri(),
-    )
-    outcome = state.executor.run(task)
-    headers = [
-        ("Content-Type", fmt.content_type),
-        ("X-Result-Truncated", "true" if outcome.truncated else "false"),
-        ("X-Result-Size", str(outcome.size)),
-        ("Vary", "Accept"),
-    ]
-    return Response(outcome.body, status=200, headers=headers)
+    body, headers = answer_query(_state(), parsed, request.headers.get("Accept"), _base_iri())
+    return Response(body, status=200, headers=headers)
 
 
 def _answer_description(parsed: ProtocolRequest) -> Response:
@@ -93,7 +60,7 @@ def _answer_description(parsed: ProtocolRequest) -> Response:
 
 
 def _with_cors(response: Response) -> Response:
-    response.headers.extend(_CORS)
+    response.headers.extend(CORS)
     return response
 
 

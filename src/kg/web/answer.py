@@ -1,0 +1,82 @@
+"""Answer a parsed protocol query: the part of ``/sparql`` that needs no web framework.
+
+Both the Flask view (:mod:`kg.web.sparql`) and the lean GET path (:mod:`kg.web.fast`) call
+:func:`answer_query`, so a query gets the same guard, negotiation, limits and headers
+whichever way it came in.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from werkzeug.wsgi import get_current_url
+
+from kg.query import make_task, prepare
+from kg.web.negotiate import choose
+from kg.web.protocol import ProtocolRequest
+
+if TYPE_CHECKING:
+    from kg.web import KgState
+
+Headers = list[tuple[str, str]]
+
+#: CORS headers of every protocol answer, so browser clients can read results and limits.
+CORS: Headers = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization"),
+    ("Access-Control-Expose-Headers", "X-Result-Truncated, X-Result-Size"),
+    ("Access-Control-Max-Age", "86400"),
+]
+
+
+def answer_query(
+    state: KgState, parsed: ProtocolRequest, accept: str | None, base_iri: str
+) -> tuple[bytes, Headers]:
+    """Guard, negotiate and run the query of ``parsed``; return the body and its headers
+    (content type, truncation and size, ``Vary``; CORS is the caller's).
+
+    :raises KgError: for a refused, malformed, unanswerable or failed query.
+    """
+    found = prepare(state.settings, parsed.text)
+    fmt = choose(found.form, accept, parsed.formats)
+    task = make_task(
+        parsed.text,
+        fmt.key,
+        found,
+        default_graphs=parsed.default_graphs,
+        named_graphs=parsed.named_graphs,
+        base_iri=base_iri,
+    )
+    outcome = state.executor.run(task)
+    headers = [
+        ("Content-Type", fmt.content_type),
+        ("X-Result-Truncated", "true" if outcome.truncated else "false"),
+        ("X-Result-Size", str(outcome.size)),
+        ("Vary", "Accept"),
+    ]
+    return outcome.body, headers
+
+
+def endpoint_url(environ: dict[str, object]) -> str:
+    """The URL of the requested endpoint without its query string (the query's base IRI)."""
+    keys = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME")
+    return _endpoint_url(
+        *(str(environ.get(k, "")) for k in keys), str(environ.get("PATH_INFO", ""))
+    )
+
+
+@lru_cache(maxsize=64)
+def _endpoint_url(scheme: str, host: str, server: str, port: str, script: str, path: str) -> str:
+    environ = {"wsgi.url_scheme": scheme, "SERVER_NAME": server, "SERVER_PORT": port}
+    environ |= {"SCRIPT_NAME": script, "PATH_INFO": path}
+    if host:
+        environ["HTTP_HOST"] = host
+    return get_current_url(environ, strip_querystring=True)
+
+
+def error_body(status: int, type_: str, message: str) -> bytes:
+    """The one JSON error shape, as bytes."""
+    return json.dumps({"error": {"status": status, "type": type_, "message": message}}).encode()
