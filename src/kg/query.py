@@ -14,9 +14,9 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection
 from typing import Any
 
+from kg.channel import Channel
 from kg.config import Settings
 from kg.errors import Forbidden, KgError, QueryCrashed, QueryTimeout, TooManyRequests
 from kg.guard import Inspection, check_size, inspect, refuse
@@ -27,7 +27,7 @@ from kg.worker import QueryOutcome, QueryTask, WorkerConfig, store_version
 @dataclass
 class _Worker:
     process: subprocess.Popen[bytes]
-    conn: Connection
+    conn: Channel
     version: tuple[int, int] | None = None
 
 
@@ -60,7 +60,7 @@ class QueryPool:
         command += ["--config", self.config.to_json(), f"--version={version[0]},{version[1]}"]
         process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), close_fds=True)
         theirs.close()
-        worker = _Worker(process, Connection(ours.detach()), version)
+        worker = _Worker(process, Channel(ours), version)
         self._all.append(worker)
         return worker
 
@@ -112,10 +112,10 @@ class QueryPool:
         worker.version = task.version
         try:
             worker.conn.send(task)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                self._retire(worker)
-                raise QueryTimeout(f"the query ran longer than the {limit:g} s limit")
-            status, payload = worker.conn.recv()
+            status, payload = worker.conn.recv(max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            self._retire(worker)
+            raise QueryTimeout(f"the query ran longer than the {limit:g} s limit") from None
         except (EOFError, OSError):
             self._retire(worker)
             if reopening and may_retry:

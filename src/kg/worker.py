@@ -10,11 +10,12 @@ import argparse
 import json
 import os
 import resource
+import socket
 import time
 from dataclasses import asdict, dataclass
-from multiprocessing.connection import Connection
 from typing import Any
 
+from kg.channel import Channel
 from kg.errors import KgError, QueryRefused, StoreError
 from kg.guard import allowed
 from kg.results import Term
@@ -131,7 +132,7 @@ def store_version(location: str) -> int:
         return -1
 
 
-def serve(conn: Connection, config: WorkerConfig, version: tuple[int, int] | None = None) -> None:
+def serve(conn: Channel, config: WorkerConfig, version: tuple[int, int] | None = None) -> None:
     """Worker main loop: receive tasks, send ``("ok", outcome)`` or ``("error", exc)``.
 
     The snapshot is reopened only when the task's version (the store folder's change time
@@ -173,7 +174,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--version", default=None, help="store version to open at start")
     args = parser.parse_args(argv)
     version = tuple(int(x) for x in args.version.split(",")) if args.version else None
-    serve(Connection(args.fd), WorkerConfig.from_json(args.config), version)  # type: ignore[arg-type]
+    sock = socket.socket(fileno=args.fd)
+    serve(Channel(sock), WorkerConfig.from_json(args.config), version)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
