@@ -47,10 +47,14 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[Any] = field(default_factory=list)
     truncated: bool = False
+    #: ``(format, body, rows)`` when the store already wrote the answer (then ``rows`` is empty).
+    written: tuple[str, bytes, int] | None = None
 
     @property
     def size(self) -> int:
         """Rows for SELECT, triples for graph forms, 1 for ASK."""
+        if self.written is not None:
+            return self.written[2]
         if self.form == SELECT:
             return len(self.rows)
         if self.form in GRAPH_FORMS:

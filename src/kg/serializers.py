@@ -32,6 +32,8 @@ _BARE_NUMBERS = {
 
 def serialize(result: QueryResult, fmt: str) -> bytes:
     """Serialize a result as ``fmt`` (a format key from :mod:`kg.formats`, or ``table``)."""
+    if result.written is not None and result.written[0] == fmt:
+        return result.written[1]
     if result.form in GRAPH_FORMS:
         return serialize_triples(result.triples, fmt, dict(PREFIXES))
     return _WRITERS[fmt](result)

@@ -97,6 +97,7 @@ def execute(store: EmbeddedStore, task: QueryTask, config: WorkerConfig) -> Quer
         base_iri=task.base_iri,
         union=task.union,
         substitutions=task.substitutions,
+        write=task.fmt,
     )
     body = serialize(result, task.fmt)
     return QueryOutcome(body, task.fmt, result.form, result.size, result.truncated)

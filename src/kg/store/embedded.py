@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from kg.errors import QuerySyntaxError, StoreError
 from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term
 from kg.store import union as union_copy
+from kg.store.jsonrows import write_select
 from kg.store.rdfio import rdf_format
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -130,8 +131,12 @@ class EmbeddedStore:
         base_iri: str | None = None,
         substitutions: Mapping[str, Term] | None = None,
         union: bool = True,
+        write: str | None = None,
     ) -> QueryResult:
         """Run a query; rows or triples beyond ``row_limit`` are cut and ``truncated`` set.
+
+        With ``write="json"``, a SELECT answer comes back already written as SPARQL JSON
+        (``written``), which saves converting every term.
 
         Without a dataset the default graph is the union of all graphs; ``union=False`` leaves
         the dataset to the query's own FROM / FROM NAMED.
@@ -149,6 +154,10 @@ class EmbeddedStore:
             raise QuerySyntaxError(f"the query does not parse: {exc}") from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise QuerySyntaxError(f"the query cannot be evaluated: {exc}") from None
+        if write == "json" and isinstance(raw, ox.QuerySolutions):
+            variables = [v.value for v in raw.variables]
+            body, size, truncated = write_select(variables, raw, row_limit)
+            return QueryResult(SELECT, variables, truncated=truncated, written=("json", body, size))
         return _collect(raw, row_limit)
 
     def update(self, text: str, base_iri: str | None = None) -> None:

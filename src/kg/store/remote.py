@@ -59,8 +59,10 @@ class RemoteStore:
         base_iri: str | None = None,
         substitutions: Any = None,
         union: bool = True,
+        write: str | None = None,
     ) -> QueryResult:
-        """Run a query remotely; see :meth:`EmbeddedStore.query`.
+        """Run a query remotely; see :meth:`EmbeddedStore.query` (``write`` is ignored: the
+        answer is parsed into terms).
 
         ``substitutions`` become a trailing VALUES clause (terms written in N-Triples syntax).
         """
