@@ -44,12 +44,12 @@ BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = BENCH_DIR / "results"
 ACCEPT = "application/sparql-results+json"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-SERVERS = ("kg", "kg-granian", "oxigraph", "rdflib-endpoint")
+SERVERS = ("kg", "kg-gunicorn", "oxigraph", "rdflib-endpoint")
 RATIO_PAIRS = (
     ("kg", "oxigraph"),
     ("kg", "rdflib-endpoint"),
-    ("kg-granian", "oxigraph"),
-    ("kg-granian", "rdflib-endpoint"),
+    ("kg-gunicorn", "oxigraph"),
+    ("kg-gunicorn", "rdflib-endpoint"),
 )
 
 #: The issue's targets: (query, size, baseline server, minimum throughput ratio kg/baseline).
@@ -236,14 +236,14 @@ def wait_ready(server: Running, timeout: float) -> float:
 
 
 def start_kg(
-    data: Path, work: Path, timeout: float, workers: int, http_server: str = "gunicorn"
+    data: Path, work: Path, timeout: float, workers: int, http_server: str = "granian"
 ) -> Running:
     """``kg --store DIR load FILE``, then ``kg --store DIR serve`` (endpoint /sparql) with the
-    given production HTTP server (gunicorn, the default, or granian)."""
+    given production HTTP server (granian, the default, or gunicorn)."""
     kg = venv_command("kg")
     if kg is None:
         raise SkipServer("the `kg` command is not installed (pip install -e . in the venv)")
-    name = "kg" if http_server == "gunicorn" else f"kg-{http_server}"
+    name = "kg" if http_server == "granian" else f"kg-{http_server}"
     store, log, port = work / f"{name}-store", work / f"{name}.log", free_port()
     load_s = run_load_step([kg, "--store", str(store), "load", str(data)], log, timeout)
     cmd = [kg, "--store", str(store), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -253,9 +253,9 @@ def start_kg(
     return server
 
 
-def start_kg_granian(data: Path, work: Path, timeout: float, workers: int) -> Running:
-    """``kg serve --server granian`` on its own copy of the data."""
-    return start_kg(data, work, timeout, workers, "granian")
+def start_kg_gunicorn(data: Path, work: Path, timeout: float, workers: int) -> Running:
+    """``kg serve --server gunicorn`` on its own copy of the data."""
+    return start_kg(data, work, timeout, workers, "gunicorn")
 
 
 def start_oxigraph(data: Path, work: Path, timeout: float, workers: int) -> Running:
@@ -283,7 +283,7 @@ def start_rdflib(data: Path, work: Path, timeout: float, workers: int) -> Runnin
 
 STARTERS: dict[str, Callable[[Path, Path, float, int], Running]] = {
     "kg": start_kg,
-    "kg-granian": start_kg_granian,
+    "kg-gunicorn": start_kg_gunicorn,
     "oxigraph": start_oxigraph,
     "rdflib-endpoint": start_rdflib,
 }
@@ -769,7 +769,7 @@ def answers_differ(res: dict, query: str) -> bool:
 def target_status(results: list[dict]) -> list[dict]:
     """Evaluate the issue's targets on the measured sizes, for each kg server variant."""
     statuses = []
-    for server in ("kg", "kg-granian"):
+    for server in ("kg", "kg-gunicorn"):
         for query, size, baseline, threshold in TARGETS:
             entry: dict[str, Any] = {
                 "server": server,

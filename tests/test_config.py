@@ -19,7 +19,7 @@ SAMPLES = {
 
 
 #: Settings with a restricted range: a valid non-default value.
-CHOICES = {"server": ("granian", "granian"), "query_memory_mb": ("2048", 2048)}
+CHOICES = {"server": ("gunicorn", "gunicorn"), "query_memory_mb": ("2048", 2048)}
 
 
 def sample(setting) -> tuple[str, object]:
