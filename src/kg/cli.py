@@ -73,7 +73,10 @@ def load(ctx: click.Context, paths: tuple[str, ...], force: bool, store: str | N
             db, settings, sources, force=force, progress=lambda s: bar.update(s.size)
         )
     removed = [] if paths else prune(db, settings, roots, {s.graph for s in sources})
-    keep_union(db)
+    if not getattr(db, "materialized", True):
+        click.echo("building the default graph (the union of the named graphs) ...", err=True)
+        if not keep_union(db):
+            click.echo("left as is: the default graph holds triples of its own", err=True)
     db.close()
     click.echo(
         f"loaded {len(report.loaded)} file(s), {len(report.unchanged)} unchanged"

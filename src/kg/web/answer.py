@@ -22,12 +22,17 @@ if TYPE_CHECKING:
 
 Headers = list[tuple[str, str]]
 
-#: CORS headers of every protocol answer, so browser clients can read results and limits.
+#: CORS headers of every protocol answer, so pages on any origin can read results and limits.
 CORS: Headers = [
     ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", "X-Result-Truncated, X-Result-Size"),
+]
+
+#: The answer to a CORS preflight (OPTIONS): which methods and headers a page may send.
+PREFLIGHT: Headers = [
+    *CORS,
     ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
     ("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization"),
-    ("Access-Control-Expose-Headers", "X-Result-Truncated, X-Result-Size"),
     ("Access-Control-Max-Age", "86400"),
 ]
 

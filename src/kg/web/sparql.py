@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from kg.errors import Forbidden, NotFound, Unauthorized
 from kg.update import run_update
 from kg.web import KgState
-from kg.web.answer import CORS, answer_query, endpoint_url
+from kg.web.answer import CORS, PREFLIGHT, answer_query, endpoint_url
 from kg.web.negotiate import choose, choose_by_accept
 from kg.web.protocol import FORM, ProtocolRequest, parse_request
 from kg.web.service import describe_service, wants_html
@@ -64,11 +64,15 @@ def _with_cors(response: Response) -> Response:
     return response
 
 
+def _preflight() -> Response:
+    return Response(status=204, headers=PREFLIGHT)
+
+
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
 def sparql() -> Response:
     """Queries by GET or POST; a GET with no query describes the service."""
     if request.method == "OPTIONS":
-        return _with_cors(Response(status=204))
+        return _preflight()
     parsed = _parsed()
     if parsed.operation == "update":
         raise Forbidden(
@@ -87,7 +91,7 @@ def update() -> Response:
     if not state.settings.allow_update:
         raise NotFound("/update exists only in maintainer mode (kg serve --allow-update)")
     if request.method == "OPTIONS":
-        return _with_cors(Response(status=204))
+        return _preflight()
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
     if not state.token_ok(token):
