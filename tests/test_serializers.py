@@ -16,7 +16,8 @@ import pytest
 
 from kg.results import Term
 from kg.serializers import serialize
-from kg.store.embedded import EmbeddedStore, to_engine
+from kg.store.embedded import EmbeddedStore
+from kg.store.terms import to_engine
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EX = "http://example.org/"

@@ -28,7 +28,7 @@ from kg.errors import (
 from kg.formats import DATASET, GRAPH, lookup
 from kg.namespaces import DEFAULT_BASE, PREFIXES, TP
 from kg.results import Term
-from kg.store.embedded import parse_terms
+from kg.store.terms import parse_terms
 
 Triple = tuple[Term, Term, Term]
 

@@ -23,7 +23,7 @@ from rdflib.term import Node
 from kg.errors import ConfigError
 from kg.results import Term
 from kg.store import Store
-from kg.store.embedded import to_term
+from kg.store.terms import to_term
 
 Triple = tuple[Term, Term, Term]
 

@@ -10,46 +10,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError, StoreError
-from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term
+from kg.results import SELECT, QueryResult, Term
 from kg.store import union as union_copy
 from kg.store.jsonrows import write_select
 from kg.store.rdfio import rdf_format
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-
-def to_term(value: Any) -> Term | None:
-    """Convert a pyoxigraph term to a plain :class:`~kg.results.Term` (``None`` stays)."""
-    if value is None:
-        return None
-    if isinstance(value, ox.NamedNode):
-        return Term("uri", value.value)
-    if isinstance(value, ox.BlankNode):
-        return Term("bnode", value.value)
-    if isinstance(value, ox.Literal):
-        datatype = value.datatype.value
-        if datatype in (_XSD_STRING, _RDF_LANG):
-            return Term("literal", value.value, None, value.language)
-        return Term("literal", value.value, datatype, None)
-    if isinstance(value, ox.Triple):
-        parts = (to_term(value.subject), to_term(value.predicate), to_term(value.object))
-        return Term("triple", "", parts=parts)  # type: ignore[arg-type]
-    raise TypeError(f"unknown term {value!r}")
-
-
-def to_engine(term: Term) -> Any:
-    """Convert a plain term back to a pyoxigraph term (for ``substitutions=``)."""
-    if term.kind == "uri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.kind == "literal":
-        if term.language:
-            return ox.Literal(term.value, language=term.language)
-        datatype = ox.NamedNode(term.datatype) if term.datatype else None
-        return ox.Literal(term.value, datatype=datatype)
-    raise TypeError(f"cannot convert {term!r}")
+from kg.store.terms import collect, parse_quads, to_engine
 
 
 class EmbeddedStore:
@@ -158,7 +123,7 @@ class EmbeddedStore:
             variables = [v.value for v in raw.variables]
             body, size, truncated = write_select(variables, raw, row_limit)
             return QueryResult(SELECT, variables, truncated=truncated, written=("json", body, size))
-        return _collect(raw, row_limit)
+        return collect(raw, row_limit)
 
     def update(self, text: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update in one transaction (the store leaves materialized mode first:
@@ -280,42 +245,6 @@ class EmbeddedStore:
         self._engine = None
 
 
-def parse_quads(data: bytes, fmt: str, graph: str, base_iri: str | None = None) -> list[Any]:
-    """Parse ``data`` as triples into quads of ``graph``.
-
-    :raises InputError: when the data does not parse.
-    """
-    from kg.errors import InputError
-
-    try:
-        return [
-            ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
-            for t in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri)
-        ]
-    except (SyntaxError, ValueError) as exc:
-        raise InputError(f"cannot parse {fmt}: {exc}") from None
-
-
-def parse_terms(
-    data: bytes, fmt: str, base_iri: str | None = None
-) -> Iterator[tuple[Term, Term, Term, str | None]]:
-    """Parse ``data`` lazily into plain terms ``(s, p, o, graph)``; ``graph`` is None for the
-    default graph. Remote JSON-LD contexts are never fetched (the engine has no loader).
-
-    :raises InputError: when the data does not parse (possibly after some items).
-    """
-    from kg.errors import InputError
-
-    try:
-        for quad in ox.parse(data, format=rdf_format(fmt), base_iri=base_iri):
-            graph = quad.graph_name
-            name = graph.value if isinstance(graph, (ox.NamedNode, ox.BlankNode)) else None
-            s, p, o = to_term(quad.subject), to_term(quad.predicate), to_term(quad.object)
-            yield s, p, o, name  # type: ignore[misc]
-    except (SyntaxError, ValueError) as exc:
-        raise InputError(f"cannot parse {fmt}: {exc}") from None
-
-
 def _dataset_options(
     default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None, union: bool = True
 ) -> dict[str, Any]:
@@ -328,26 +257,3 @@ def _dataset_options(
     if named is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in named]
     return options
-
-
-def _collect(raw: Any, row_limit: int) -> QueryResult:
-    if isinstance(raw, ox.QueryBoolean):
-        return QueryResult(form=ASK, boolean=bool(raw))
-    if isinstance(raw, ox.QuerySolutions):
-        variables = [v.value for v in raw.variables]
-        rows: list[tuple[Term | None, ...]] = []
-        for solution in raw:
-            if len(rows) == row_limit:
-                return QueryResult(SELECT, variables, rows, truncated=True)
-            rows.append(tuple(to_term(v) for v in solution))
-        return QueryResult(SELECT, variables, rows)
-    triples: list[Any] = []
-    for triple in _iter(raw):
-        if len(triples) == row_limit:
-            return QueryResult(CONSTRUCT, triples=triples, truncated=True)
-        triples.append(triple)
-    return QueryResult(CONSTRUCT, triples=triples)
-
-
-def _iter(raw: Any) -> Iterator[Any]:
-    yield from raw

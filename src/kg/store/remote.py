@@ -16,8 +16,8 @@ import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError, StoreError
 from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term, ntriples
-from kg.store.embedded import _collect, parse_quads
 from kg.store.rdfio import serialize_triples
+from kg.store.terms import collect, parse_quads
 
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -79,9 +79,9 @@ class RemoteStore:
             parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
             if isinstance(parsed, ox.QueryBoolean):
                 return QueryResult(ASK, boolean=bool(parsed))
-            return _collect(parsed, row_limit)
+            return collect(parsed, row_limit)
         triples = ox.parse(body, format=_graph_format(media_type))
-        result = _collect(iter(triples), row_limit)
+        result = collect(iter(triples), row_limit)
         result.form = CONSTRUCT
         return result
 
