@@ -113,7 +113,7 @@ ORDER_BY_LIMIT = (
 
 
 def build_queries(manifest: dict) -> list[Query]:
-    """The four benchmark queries, with variants drawn from the data's manifest."""
+    """The benchmark queries, with variants drawn from the data's manifest."""
     recs = manifest["sample_recommendations"][:32]
     states = (
         list(manifest["focus_states"])
@@ -124,6 +124,11 @@ def build_queries(manifest: dict) -> list[Query]:
             "point-lookup",
             "all properties of one recommendation by IRI",
             [point_lookup(r) for r in recs],
+        ),
+        Query(
+            "point-lookup-1k",
+            "the same lookup over 1,024 IRIs: more texts than a 128-entry query cache holds",
+            [point_lookup(r) for r in manifest["many_recommendations"]],
         ),
         Query(
             "join",

@@ -24,7 +24,10 @@ from pathlib import Path
 from typing import TextIO
 
 #: Bump when the shape of the output changes, so that cached files are regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+
+#: How many recommendation IRIs the manifest lists for lookups that must not repeat often.
+MANY = 1024
 
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 
@@ -426,6 +429,9 @@ def write_data(path: Path, n_triples: int, seed: int) -> dict:
         "themes": len(THEMES),
         "sample_recommendations": sample_rng.sample(gen.recommendations, n_sample),
         "sample_documents": sample_rng.sample(gen.documents, min(16, len(gen.documents))),
+        "many_recommendations": sample_rng.sample(
+            gen.recommendations, min(MANY, len(gen.recommendations))
+        ),
     }
 
 
