@@ -143,3 +143,17 @@ def test_a_load_switches_a_store_in_union_mode_back(folder: Path) -> None:
     write(folder, {"sources/c.ttl": "<urn:x:c> <urn:x:p> 3 ."})
     load(folder)
     assert_default_is_union(folder)
+
+
+def test_a_load_stopped_before_the_rebuild_leaves_correct_answers(folder: Path) -> None:
+    """The state a crash leaves between a file's load and the rebuild: union mode, right rows."""
+    store = EmbeddedStore.open(folder / "store")
+    store.load_data(b"<urn:x:e> <urn:x:p> 'half-way' .", "turtle", "urn:x:graph:e")
+    store.close()  # no materialize(): as if the process died here
+    stopped = snapshot(folder)
+    assert not stopped.materialized
+    seen = rows(stopped, DEFAULT)
+    assert ("urn:x:e", "urn:x:p", "half-way") in seen
+    assert seen.count(("urn:x:a", "urn:x:p", "1")) == 1, "no stale copy beside the named graphs"
+    load(folder)
+    assert_default_is_union(folder)
