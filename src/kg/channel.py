@@ -71,10 +71,6 @@ class Channel:
         if remaining <= 0 or not self._poller.poll(remaining * 1000):
             raise TimeoutError("no reply within the time limit")
 
-    def fileno(self) -> int:
-        """The socket's file descriptor."""
-        return self.sock.fileno()
-
     def close(self) -> None:
         """Close this end."""
         self.sock.close()

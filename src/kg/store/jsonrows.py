@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from kg.store.terms import XSD_STRING
 
 
 def _value(term: Any) -> str:
@@ -29,7 +29,7 @@ def _value(term: Any) -> str:
                 '{"type":"literal","value":' + value + ',"xml:lang":' + _quote(term.language) + "}"
             )
         datatype = term.datatype.value
-        if datatype == _XSD_STRING:
+        if datatype == XSD_STRING:
             return '{"type":"literal","value":' + value + "}"
         return '{"type":"literal","value":' + value + ',"datatype":' + _quote(datatype) + "}"
     if kind is ox.BlankNode:

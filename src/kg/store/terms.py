@@ -10,7 +10,8 @@ import pyoxigraph as ox
 from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term
 from kg.store.rdfio import rdf_format
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Plain literals carry this datatype in the engine; results leave it out.
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -24,7 +25,7 @@ def to_term(value: Any) -> Term | None:
         return Term("bnode", value.value)
     if isinstance(value, ox.Literal):
         datatype = value.datatype.value
-        if datatype in (_XSD_STRING, _RDF_LANG):
+        if datatype in (XSD_STRING, _RDF_LANG):
             return Term("literal", value.value, None, value.language)
         return Term("literal", value.value, datatype, None)
     if isinstance(value, ox.Triple):
