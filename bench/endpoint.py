@@ -724,8 +724,16 @@ def bench_size(
             runs[name] = bench_server(name, data, work, queries, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        result["servers"] = {n: asdict(r) for n, r in runs.items()}
+        result["servers"] = {n: _run_report(r) for n, r in runs.items()}
         result["mismatches"] = mismatches(runs, queries)
+
+
+def _run_report(run: ServerRun) -> dict[str, Any]:
+    """A server's figures for the JSON report; the per-variant answers are left out (their
+    comparison is the size's ``mismatches``), so many variants do not swell the file."""
+    report = asdict(run)
+    del report["answers"]
+    return report
 
 
 # --------------------------------------------------------------------------------------------
