@@ -136,6 +136,18 @@ def test_valid_contribution_is_created_readable_and_queryable(server: Server) ->
         assert asked.json()["boolean"] is True
 
 
+def test_a_repeated_query_sees_a_contribution_at_once(server: Server) -> None:
+    # The lean GET path keeps the plan of a repeated query, never its answer.
+    query = "ASK { <https://w3id.org/tpkg/id/recommendation/plan-fresh-0> a ?t }"
+    for _ in range(4):  # both web workers plan (and keep) this query
+        asked = requests.get(server.url + "/sparql", params={"query": query}, timeout=10)
+        assert asked.json()["boolean"] is False
+    assert post(server, recommendations(1, "plan-fresh")).status_code == 201
+    for _ in range(4):
+        asked = requests.get(server.url + "/sparql", params={"query": query}, timeout=10)
+        assert asked.json()["boolean"] is True
+
+
 @pytest.mark.parametrize(
     ("accept", "needle"),
     [

@@ -19,7 +19,7 @@ import pytest
 
 from kg.config import Settings
 from kg.web import create_app
-from kg.web.fast import FastQueries
+from kg.web.fast import PLAN_CACHE_MAX_CHARS, FastQueries
 
 SELECT = "SELECT ?s WHERE { ?s a <http://www.w3.org/2004/02/skos/core#Concept> } LIMIT 3"
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"
@@ -102,3 +102,32 @@ def test_what_the_lean_path_cannot_take_goes_to_flask(app: Any, query_string: st
     lean = call(app, query_string, "text/turtle")
     full = call(app.wsgi_app.app, query_string, "text/turtle")
     assert (lean[0], lean[2]) == (full[0], full[2])
+
+
+def test_a_repeated_request_reuses_its_plan_and_runs_again(app: Any) -> None:
+    fast: FastQueries = app.wsgi_app
+    query_string = urlencode({"query": SELECT + " # plan-reuse"})
+    first = call(app, query_string, None)
+    hits = fast._cached_plan.cache_info().hits
+    second = call(app, query_string, None)
+    assert fast._cached_plan.cache_info().hits == hits + 1
+    assert second == first and first[0].startswith("200 ")
+
+
+def test_refused_requests_leave_no_plan(app: Any) -> None:
+    fast: FastQueries = app.wsgi_app
+    query_string = urlencode({"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    size = fast._cached_plan.cache_info().currsize
+    answers = [call(app, query_string, None) for _ in range(2)]
+    assert answers[0] == answers[1] and answers[0][0].startswith("400 ")
+    assert fast._cached_plan.cache_info().currsize == size
+
+
+def test_long_query_strings_are_planned_afresh(app: Any) -> None:
+    fast: FastQueries = app.wsgi_app
+    padding = "#" + "x" * PLAN_CACHE_MAX_CHARS + "\n"
+    query_string = urlencode({"query": padding + SELECT})
+    size = fast._cached_plan.cache_info().currsize
+    lean = call(app, query_string, None)
+    assert lean == call(app.wsgi_app.app, query_string, None) and lean[0].startswith("200 ")
+    assert fast._cached_plan.cache_info().currsize == size

@@ -1,13 +1,14 @@
 """Answer a parsed protocol query: the part of ``/sparql`` that needs no web framework.
 
-Both the Flask view (:mod:`kg.web.sparql`) and the lean GET path (:mod:`kg.web.fast`) call
-:func:`answer_query`, so a query gets the same guard, negotiation, limits and headers
-whichever way it came in.
+Both the Flask view (:mod:`kg.web.sparql`) and the lean GET path (:mod:`kg.web.fast`) go
+through :func:`plan_query` and :func:`run_plan`, so a query gets the same guard, negotiation,
+limits and headers whichever way it came in.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from werkzeug.wsgi import get_current_url
 from kg.query import make_task, prepare
 from kg.web.negotiate import choose
 from kg.web.protocol import ProtocolRequest
+from kg.worker import QueryTask
 
 if TYPE_CHECKING:
     from kg.web import KgState
@@ -37,13 +39,21 @@ PREFLIGHT: Headers = [
 ]
 
 
-def answer_query(
-    state: KgState, parsed: ProtocolRequest, accept: str | None, base_iri: str
-) -> tuple[bytes, Headers]:
-    """Guard, negotiate and run the query of ``parsed``; return the body and its headers
-    (content type, truncation and size, ``Vary``; CORS is the caller's).
+@dataclass(frozen=True)
+class Plan:
+    """A guarded, negotiated query ready to run: the worker task and its content type."""
 
-    :raises KgError: for a refused, malformed, unanswerable or failed query.
+    task: QueryTask
+    content_type: str
+
+
+def plan_query(state: KgState, parsed: ProtocolRequest, accept: str | None, base_iri: str) -> Plan:
+    """Guard and negotiate the query of ``parsed``: everything before it runs.
+
+    A pure function of its arguments (the settings are fixed for the app's life), so callers
+    may keep plans for repeated requests; running a plan always queries the store afresh.
+
+    :raises KgError: for a refused, malformed or unanswerable query.
     """
     found = prepare(state.settings, parsed.text)
     fmt = choose(found.form, accept, parsed.formats)
@@ -55,14 +65,34 @@ def answer_query(
         named_graphs=parsed.named_graphs,
         base_iri=base_iri,
     )
-    outcome = state.executor.run(task)
+    return Plan(task, fmt.content_type)
+
+
+def run_plan(state: KgState, plan: Plan) -> tuple[bytes, Headers]:
+    """Run a planned query; return the body and its headers (content type, truncation and
+    size, ``Vary``; CORS is the caller's).
+
+    :raises KgError: when the query fails, overruns or stops its worker.
+    """
+    outcome = state.executor.run(plan.task)
     headers = [
-        ("Content-Type", fmt.content_type),
+        ("Content-Type", plan.content_type),
         ("X-Result-Truncated", "true" if outcome.truncated else "false"),
         ("X-Result-Size", str(outcome.size)),
         ("Vary", "Accept"),
     ]
     return outcome.body, headers
+
+
+def answer_query(
+    state: KgState, parsed: ProtocolRequest, accept: str | None, base_iri: str
+) -> tuple[bytes, Headers]:
+    """Guard, negotiate and run the query of ``parsed``: :func:`plan_query`, then
+    :func:`run_plan`.
+
+    :raises KgError: for a refused, malformed, unanswerable or failed query.
+    """
+    return run_plan(state, plan_query(state, parsed, accept, base_iri))
 
 
 def endpoint_url(environ: dict[str, object]) -> str:
