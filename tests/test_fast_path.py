@@ -27,7 +27,9 @@ CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"
 
 @pytest.fixture(scope="module")
 def app(store_dir: Path) -> Iterator[Any]:
-    settings = Settings.build(env={}, overrides={"store": str(store_dir), "query_workers": 1})
+    settings = Settings.build(
+        env={}, overrides={"store": str(store_dir), "query_workers": 1, "access_log": False}
+    )
     flask_app = create_app(settings)
     yield flask_app
     flask_app.extensions["kg"].executor.close()

@@ -85,6 +85,12 @@ SETTINGS: tuple[Setting, ...] = (
         "on light queries, but a URL over 64 KiB gets its bare 414 instead of the JSON error) "
         "or gunicorn (any URL length).",
     ),
+    Setting(
+        "access_log",
+        True,
+        _bool,
+        "One line per request on standard output (buffered: written at least once a second).",
+    ),
     Setting("workers", 2, int, "Web server worker processes."),
     Setting("threads", 4, int, "Request threads per web worker process."),
     Setting(
@@ -161,6 +167,7 @@ class Settings:
     host: str
     port: int
     server: str
+    access_log: bool
     workers: int
     threads: int
     query_workers: int

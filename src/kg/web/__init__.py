@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
     from kg.contributions import StoreAccess
     from kg.web import contributions, errors, pages, resources, sparql, validate
+    from kg.web.access import AccessLog, LineBuffer
     from kg.web.fast import FastQueries
 
     settings = settings or Settings.build()
@@ -82,4 +83,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]
+    if settings.access_log:
+        app.wsgi_app = AccessLog(app.wsgi_app, LineBuffer())  # type: ignore[method-assign]
     return app
