@@ -238,9 +238,30 @@ def run_load(url: str, query: Query, settings: LoadSettings) -> LoadResult:
     elapsed = time.perf_counter() - start
     cpu = (time.process_time() - cpu0) / elapsed if elapsed else 0.0
     merged = sorted(x for per_thread in latencies for x in per_thread)
-    return LoadResult(
+    return summarize(
+        merged,
+        elapsed,
         requests=len(merged) + len(errors),
         errors=len(errors),
+        client_cpu=cpu,
+        first_error=errors[0] if errors else None,
+    )
+
+
+def summarize(
+    merged: list[float],
+    elapsed: float,
+    *,
+    requests: int,
+    errors: int,
+    client_cpu: float,
+    first_error: str | None,
+    rounds: list[float] | None = None,
+) -> LoadResult:
+    """Figures from sorted latencies (ms) of the successful requests over ``elapsed`` s."""
+    return LoadResult(
+        requests=requests,
+        errors=errors,
         elapsed_s=round(elapsed, 3),
         throughput=len(merged) / elapsed if elapsed else 0.0,
         p50_ms=percentile(merged, 50),
@@ -248,9 +269,10 @@ def run_load(url: str, query: Query, settings: LoadSettings) -> LoadResult:
         p99_ms=percentile(merged, 99),
         max_ms=merged[-1] if merged else None,
         mean_ms=sum(merged) / len(merged) if merged else None,
-        client_cpu=round(cpu, 2),
-        first_error=errors[0] if errors else None,
+        client_cpu=round(client_cpu, 2),
+        first_error=first_error,
         latencies_ms=merged,
+        rounds=rounds or [],
     )
 
 
@@ -260,20 +282,12 @@ def merge_loads(parts: list[LoadResult]) -> LoadResult:
     merged = sorted(x for part in parts for x in part.latencies_ms)
     elapsed = sum(part.elapsed_s for part in parts)
     errors = [part.first_error for part in parts if part.first_error]
-    return LoadResult(
+    return summarize(
+        merged,
+        elapsed,
         requests=sum(part.requests for part in parts),
         errors=sum(part.errors for part in parts),
-        elapsed_s=round(elapsed, 3),
-        throughput=len(merged) / elapsed if elapsed else 0.0,
-        p50_ms=percentile(merged, 50),
-        p90_ms=percentile(merged, 90),
-        p99_ms=percentile(merged, 99),
-        max_ms=merged[-1] if merged else None,
-        mean_ms=sum(merged) / len(merged) if merged else None,
-        client_cpu=round(sum(p.client_cpu * p.elapsed_s for p in parts) / elapsed, 2)
-        if elapsed
-        else 0.0,
+        client_cpu=sum(p.client_cpu * p.elapsed_s for p in parts) / elapsed if elapsed else 0.0,
         first_error=errors[0] if errors else None,
-        latencies_ms=merged,
         rounds=[round(part.throughput, 2) for part in parts],
     )
