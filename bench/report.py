@@ -53,20 +53,25 @@ def ratio(a: float | None, b: float | None) -> float | None:
     return a / b
 
 
-def load_figure(size_result: dict, server: str, query: str, key: str) -> float | None:
-    """One number from a size's results, or None if the server did not run."""
+def _load_entry(size_result: dict, server: str, query: str) -> dict | None:
+    """A server's load figures for one query, or None if the server did not run it."""
     run = size_result["servers"].get(server)
     if not run or run["skipped"] or query not in run["load"]:
         return None
-    return run["load"][query][key]
+    entry: dict = run["load"][query]
+    return entry
+
+
+def load_figure(size_result: dict, server: str, query: str, key: str) -> float | None:
+    """One number from a size's results, or None if the server did not run."""
+    entry = _load_entry(size_result, server, query)
+    return None if entry is None else entry[key]
 
 
 def round_figures(size_result: dict, server: str, query: str) -> list[float]:
     """A server's throughput in each interleaved round, or [] if it did not run."""
-    run = size_result["servers"].get(server)
-    if not run or run["skipped"] or query not in run["load"]:
-        return []
-    return list(run["load"][query].get("rounds", []))
+    entry = _load_entry(size_result, server, query)
+    return [] if entry is None else list(entry.get("rounds", []))
 
 
 def answers_differ(res: dict, query: str) -> bool:

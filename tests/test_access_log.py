@@ -177,3 +177,17 @@ def test_the_access_log_can_be_turned_off(store_dir: Path, tmp_path: Path) -> No
     finally:
         _stop(server.process)
     assert path not in log.read_text(errors="replace")
+
+
+def test_a_forked_child_writes_only_its_own_lines(pipe: tuple[int, int]) -> None:
+    out = LineBuffer(pipe[1], interval=3600)
+    out.write("parent\n")
+    child = os.fork()
+    if child == 0:  # the child: one line of its own, written at exit
+        out.write("child\n")
+        out.flush()
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert drain(pipe[0]) == "child\n"
+    out.flush()
+    assert drain(pipe[0]) == "parent\n"

@@ -161,7 +161,9 @@ class EmbeddedStore:
         return sum(1 for _ in self._named_quads())
 
     def _named_quads(self) -> Iterator[Any]:
-        return (q for q in self._engine if not isinstance(q.graph_name, ox.DefaultGraph))
+        """The quads of the named graphs, graph by graph (the union copy is never read)."""
+        for graph in self._engine.named_graphs():
+            yield from self._engine.quads_for_pattern(None, None, None, graph)
 
     def dump(self, fmt: str) -> bytes:
         """Serialize the whole dataset (``nquads`` or ``trig``)."""

@@ -97,12 +97,8 @@ def collect(raw: Any, row_limit: int) -> QueryResult:
             rows.append(tuple(to_term(v) for v in solution))
         return QueryResult(SELECT, variables, rows)
     triples: list[Any] = []
-    for triple in _iter(raw):
+    for triple in raw:
         if len(triples) == row_limit:
             return QueryResult(CONSTRUCT, triples=triples, truncated=True)
         triples.append(triple)
     return QueryResult(CONSTRUCT, triples=triples)
-
-
-def _iter(raw: Any) -> Iterator[Any]:
-    yield from raw

@@ -32,20 +32,23 @@ FLUSH_CHARS = 1 << 16
 class LineBuffer:
     """Lines kept in memory and written to a file descriptor at least every ``interval``
     seconds, when ``FLUSH_CHARS`` have gathered, and at exit (one flusher thread per process,
-    started by the first line, so that it runs in each forked web worker)."""
+    started by the first line; a forked child starts its own)."""
+
+    _lines: list[str]
+    _chars: int
+    _lock: threading.Lock
+    _write_lock: threading.Lock
+    _started: bool
 
     def __init__(self, fd: int = 1, interval: float = 1.0) -> None:
         self.fd = fd
         self.interval = interval
-        self._lines: list[str] = []
-        self._chars = 0
-        self._lock = threading.Lock()
-        self._write_lock = threading.Lock()
-        self._pid: int | None = None
+        self._forget()
+        os.register_at_fork(after_in_child=self._forget)
 
     def write(self, line: str) -> None:
         """Keep one line (with its newline)."""
-        if self._pid != os.getpid():
+        if not self._started:
             self._start()
         with self._lock:
             self._lines.append(line)
@@ -71,13 +74,20 @@ class LineBuffer:
                 except OSError:
                     return
 
+    def _forget(self) -> None:
+        """A fresh state; in a forked child, the parent's lines, locks and flusher thread
+        stay the parent's."""
+        self._lines = []
+        self._chars = 0
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._started = False
+
     def _start(self) -> None:
         with self._lock:
-            if self._pid == os.getpid():
+            if self._started:
                 return
-            self._pid = os.getpid()
-            self._lines.clear()  # lines inherited from the parent are the parent's to write
-            self._chars = 0
+            self._started = True
         threading.Thread(target=self._run, name="kg-access-log", daemon=True).start()
         atexit.register(self.flush)
         # A multiprocessing worker (granian forks its workers) ends with os._exit, after
@@ -85,8 +95,7 @@ class LineBuffer:
         mp_util.Finalize(None, self.flush, exitpriority=10)
 
     def _run(self) -> None:
-        pid = os.getpid()
-        while self._pid == pid:
+        while True:
             time.sleep(self.interval)
             self.flush()
 
