@@ -27,8 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
+from clients import CLIENTS  # noqa: E402
 from loadgen import (  # noqa: E402
-    CLIENTS,
     LoadResult,
     LoadSettings,
     Query,
@@ -282,9 +282,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--client",
         choices=sorted(CLIENTS),
-        default="http",
-        help="HTTP client of the load threads: http (http.client keep-alive, light) or "
-        "requests (requests.Session, about 10x the client CPU per request)",
+        default="raw",
+        help="HTTP client of the load threads: raw (HTTP/1.1 on a plain socket, lightest), "
+        "http (http.client) or requests (requests.Session, the heaviest); see bench/clients.py",
     )
     parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated subset")
     parser.add_argument(

@@ -7,11 +7,11 @@ import http.client
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
+from clients import ACCEPT, CLIENTS, Client
 
-ACCEPT = "application/sparql-results+json"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -87,59 +87,6 @@ def percentile(sorted_values: list[float], q: float) -> float | None:
     return sorted_values[int(rank) - 1]
 
 
-class HttpClient:
-    """One keep-alive HTTP/1.1 connection through ``http.client``: about a tenth of the client
-    CPU per request that ``requests`` needs, so fast servers are not capped by the harness."""
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.path = parts.path or "/"
-        self.conn = http.client.HTTPConnection(
-            parts.hostname or "127.0.0.1", parts.port, timeout=60
-        )
-
-    def get(self, query_string: str) -> tuple[int, bytes]:
-        """GET ``path?query_string``; reconnect once if the server closed the connection."""
-        for attempt in range(2):
-            try:
-                self.conn.request("GET", f"{self.path}?{query_string}", headers={"Accept": ACCEPT})
-                resp = self.conn.getresponse()
-                return resp.status, resp.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.conn.close()
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()
-
-
-class RequestsClient:
-    """A ``requests.Session`` (keep-alive through urllib3)."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.session = requests.Session()
-        self.session.headers["Accept"] = ACCEPT
-
-    def get(self, query_string: str) -> tuple[int, bytes]:
-        """GET ``url?query_string``."""
-        resp = self.session.get(f"{self.url}?{query_string}", timeout=60)
-        return resp.status_code, resp.content
-
-    def close(self) -> None:
-        """Close the session."""
-        self.session.close()
-
-
-CLIENTS: dict[str, type[HttpClient] | type[RequestsClient]] = {
-    "http": HttpClient,
-    "requests": RequestsClient,
-}
-
-
 class Budget:
     """Shared permission to send the next request, for all client threads of one measurement.
 
@@ -168,7 +115,7 @@ class Budget:
 
 
 def client_loop(
-    client: HttpClient | RequestsClient,
+    client: Client,
     query_strings: list[str],
     offset: int,
     budget: Budget,
@@ -199,7 +146,7 @@ class LoadSettings:
 
     duration: float
     concurrency: int
-    client: str = "http"
+    client: str = "raw"
     min_requests: int = 0
     max_requests: int = 200_000
 
