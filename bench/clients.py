@@ -24,6 +24,16 @@ class HttpError(OSError):
     """The server's reply broke HTTP/1.1 framing, or the connection ended mid-reply."""
 
 
+def _number(text: str, base: int) -> int:
+    try:
+        value = int(text.strip(), base)
+    except ValueError:
+        raise HttpError(f"bad length {text[:40]!r} in the reply") from None
+    if value < 0:
+        raise HttpError(f"negative length {value} in the reply")
+    return value
+
+
 class RawClient:
     """HTTP/1.1 over a plain socket: the request bytes are built once per query string and
     the reply is framed by ``Content-Length``, chunked encoding or connection close.
@@ -36,7 +46,7 @@ class RawClient:
         self.address = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.path = parts.path or "/"
         self.sock: socket.socket | None = None
-        self.buffer = b""
+        self.buffer = bytearray()
         self.requests: dict[str, bytes] = {}
 
     def _request(self, query_string: str) -> bytes:
@@ -77,13 +87,15 @@ class RawClient:
             if len(self.buffer) > _MAX_HEAD:
                 raise HttpError("reply header too long")
             self._fill()
-        data, self.buffer = self.buffer[:end], self.buffer[end + len(marker) :]
+        data = bytes(self.buffer[:end])
+        del self.buffer[: end + len(marker)]
         return data
 
     def _take(self, size: int) -> bytes:
         while len(self.buffer) < size:
             self._fill()
-        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        data = bytes(self.buffer[:size])
+        del self.buffer[:size]
         return data
 
     def _response(self) -> tuple[int, bytes]:
@@ -101,7 +113,7 @@ class RawClient:
         elif "chunked" in fields.get("transfer-encoding", "").lower():
             body = self._chunked()
         elif "content-length" in fields:
-            body = self._take(int(fields["content-length"]))
+            body = self._take(_number(fields["content-length"], 10))
         else:
             body = self._until_close()
         if fields.get("connection", "").lower() == "close":
@@ -110,7 +122,7 @@ class RawClient:
 
     def _chunked(self) -> bytes:
         parts = []
-        while size := int(self._take_until(b"\r\n").split(b";")[0], 16):
+        while size := _number(self._take_until(b"\r\n").split(b";")[0].decode("latin-1"), 16):
             parts.append(self._take(size))
             self._take(2)
         while self._take_until(b"\r\n"):  # trailer fields, then the empty line
@@ -121,7 +133,7 @@ class RawClient:
         assert self.sock is not None
         while chunk := self.sock.recv(1 << 16):
             self.buffer += chunk
-        body, self.buffer = self.buffer, b""
+        body = bytes(self.buffer)
         self.close()
         return body
 
@@ -130,7 +142,7 @@ class RawClient:
         if self.sock is not None:
             self.sock.close()
             self.sock = None
-        self.buffer = b""
+        self.buffer = bytearray()
 
 
 class HttpClient:

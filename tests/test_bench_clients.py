@@ -141,8 +141,13 @@ def test_error_status_and_body_are_returned() -> None:
 
 @pytest.mark.parametrize(
     "reply",
-    [b"garbage\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"],
-    ids=["bad status line", "body cut short"],
+    [
+        b"garbage\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+        b"HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+    ids=["bad status line", "body cut short", "bad length", "bad chunk size"],
 )
 def test_broken_replies_raise_an_os_error_the_load_loop_counts(reply: bytes) -> None:
     with _serving(lambda head: (reply, True)) as server:
