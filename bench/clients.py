@@ -38,7 +38,7 @@ class RawClient:
     """HTTP/1.1 over a plain socket: the request bytes are built once per query string and
     the reply is framed by ``Content-Length``, chunked encoding or connection close.
 
-    About a fifth of the client CPU per request that ``http.client`` needs (it parses every
+    About a quarter of the client CPU per request that ``http.client`` needs (it parses every
     header through the ``email`` package)."""
 
     def __init__(self, url: str) -> None:
