@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from loadgen import ACCEPT
+from clients import ACCEPT
 from servers import SERVERS
 
 RATIO_PAIRS = (

@@ -91,13 +91,25 @@ def test_content_length_replies_share_one_kept_alive_connection() -> None:
     assert b"Host: 127.0.0.1:" in server.heads[0]
 
 
-def test_chunked_reply_with_extensions_and_trailer_is_joined() -> None:
-    body = b"4;ext=1\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nX-T: 1\r\n\r\n"
-    reply = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"4;ext=1\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nX-T: 1\r\n\r\n",
+            (200, b"Wikipedia in \r\n\r\nchunks."),
+        ),
+        (b"HTTP/1.1 204 No Content\r\n\r\n", (204, b"")),
+    ],
+    ids=["chunked with extensions and a trailer", "no body and no length"],
+)
+def test_a_reply_is_read_to_its_end_and_the_connection_serves_the_next(
+    reply: bytes, expected: tuple[int, bytes]
+) -> None:
     replies = [reply, sized(b"after")]
     with _serving(lambda head: (replies.pop(0), False)) as server:
         client = clients.RawClient(server.url)
-        assert client.get("q=1") == (200, b"Wikipedia in \r\n\r\nchunks.")
+        assert client.get("q=1") == expected
         assert client.get("q=2") == (200, b"after")
         assert server.connections == 1
         client.close()
@@ -122,16 +134,6 @@ def test_a_kept_alive_connection_closed_by_the_server_is_reopened_once() -> None
         client.close()
 
 
-def test_a_reply_without_a_body_needs_no_length_and_keeps_the_connection() -> None:
-    replies = [b"HTTP/1.1 204 No Content\r\n\r\n", sized(b"next")]
-    with _serving(lambda head: (replies.pop(0), False)) as server:
-        client = clients.RawClient(server.url)
-        assert client.get("q=1") == (204, b"")
-        assert client.get("q=2") == (200, b"next")
-        assert server.connections == 1
-        client.close()
-
-
 def test_error_status_and_body_are_returned() -> None:
     with _serving(lambda head: (sized(b'{"error":"x"}', "400 Bad Request"), False)) as server:
         client = clients.RawClient(server.url)
@@ -152,9 +154,10 @@ def test_error_status_and_body_are_returned() -> None:
 def test_broken_replies_raise_an_os_error_the_load_loop_counts(reply: bytes) -> None:
     with _serving(lambda head: (reply, True)) as server:
         client = clients.RawClient(server.url)
-        with pytest.raises(OSError):
+        with pytest.raises(OSError) as caught:
             client.get("q=1")
         client.close()
+    assert caught.type is clients.HttpError
 
 
 def test_raw_and_http_clients_get_the_same_answer_from_a_live_server(server: Server) -> None:

@@ -81,7 +81,7 @@ class RemoteStore:
                 return QueryResult(ASK, boolean=bool(parsed))
             return collect(parsed, row_limit)
         triples = ox.parse(body, format=_graph_format(media_type))
-        result = collect(iter(triples), row_limit)
+        result = collect(triples, row_limit)
         result.form = CONSTRUCT
         return result
 

@@ -2,9 +2,10 @@
 
 Flask's request and response machinery costs more than the rest of a small query's handling
 in the web process. This middleware answers ``GET /sparql?query=...`` itself, through the
-same parsing, guard, negotiation and executor as the Flask view (:func:`answer_query`), and
-passes every other request (other paths and methods, the service description, updates,
-anything it cannot decode) to the Flask app unchanged.
+same parsing, guard, negotiation and executor as the Flask view (:func:`plan_query` and
+:func:`run_plan` of :mod:`kg.web.answer`), and passes every other request (other paths
+and methods, the service description, updates, anything it cannot decode) to the Flask app
+unchanged.
 
 It keeps the plans (guarded, negotiated tasks) of the last :data:`PLAN_CACHE` distinct
 requests, keyed by query string, Accept header and endpoint URL, as endpoints keep parsed
