@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg.channel import Channel
+from kg.query.channel import Channel
 
 
 @pytest.fixture

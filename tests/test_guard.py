@@ -14,8 +14,8 @@ import requests
 from conftest import MAINTAINER_TOKEN, Canary, Server, ServerFactory
 
 from kg.errors import PayloadTooLarge, QueryRefused
-from kg.guard import allowed, check, inspect
 from kg.namespaces import graph_iri_for_path
+from kg.query.guard import allowed, check, inspect
 
 JSON = "application/sparql-results+json"
 TIMEOUT = 3.0  # KG_QUERY_TIMEOUT of the shared server

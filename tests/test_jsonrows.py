@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from kg.guard import inspect
+from kg.query.guard import inspect
 from kg.serializers import serialize
 from kg.store.embedded import EmbeddedStore
 

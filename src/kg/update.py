@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kg.config import Settings
 from kg.errors import BadRequest, QueryRefused
-from kg.guard import check, token_spans
+from kg.query.guard import check, token_spans
 from kg.results import UPDATE
 from kg.store import Store
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wsgi import get_current_url
 
-from kg.query import make_task, prepare
+from kg.query.plan import make_task, prepare
+from kg.query.worker import QueryTask
 from kg.web.negotiate import choose
 from kg.web.protocol import ProtocolRequest
-from kg.worker import QueryTask
 
 if TYPE_CHECKING:
     from kg.web import KgState

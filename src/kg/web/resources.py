@@ -14,7 +14,7 @@ from dataclasses import replace
 from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.errors import BadRequest, NotFound
-from kg.query import make_task, prepare
+from kg.query.plan import make_task, prepare
 from kg.results import Term
 from kg.web import KgState
 from kg.web.negotiate import choose

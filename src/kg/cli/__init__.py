@@ -1,5 +1,5 @@
 """The ``kg`` command line: load, query, serve, dump, stats, settings (validate and contribute
-live in :mod:`kg.cli_data`, import in :mod:`kg.cli_import`).
+live in :mod:`kg.cli.data`, import in :mod:`kg.cli.imports`).
 
 Errors print one line (``kg: error: ...``) and exit non-zero; never a traceback.
 """
@@ -12,11 +12,11 @@ from typing import Any
 
 import click
 
-from kg.cli_common import HELP as _HELP
-from kg.cli_common import settings_for as _settings
-from kg.cli_common import store_option
-from kg.cli_data import contribute, validate
-from kg.cli_import import import_group
+from kg.cli.common import HELP as _HELP
+from kg.cli.common import settings_for as _settings
+from kg.cli.common import store_option
+from kg.cli.data import contribute, validate
+from kg.cli.imports import import_group
 from kg.config import SETTINGS, settings_table
 from kg.errors import ConfigError, InputError, KgError
 
@@ -209,7 +209,3 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-
-
-if __name__ == "__main__":
-    main()

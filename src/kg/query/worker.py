@@ -1,6 +1,6 @@
 """The isolated query process: opens a read-only store snapshot and answers tasks.
 
-Runs in a child process started by :class:`kg.query.QueryPool`. A crash here (an engine
+Runs in a child process started by :class:`kg.query.pool.QueryPool`. A crash here (an engine
 abort, the memory cap) ends only this process; the pool reports it and starts another.
 """
 
@@ -15,9 +15,9 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from kg.channel import Channel
 from kg.errors import KgError, QueryRefused, StoreError
-from kg.guard import allowed
+from kg.query.channel import Channel
+from kg.query.guard import allowed
 from kg.results import Term
 from kg.serializers import serialize
 from kg.store.embedded import EmbeddedStore
@@ -168,7 +168,8 @@ def serve(conn: Channel, config: WorkerConfig, version: tuple[int, int] | None =
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m kg.worker --fd N --config JSON``: serve tasks on an inherited socket."""
+    """``main --fd N --config JSON``: serve tasks on an inherited socket (the pool starts
+    it as ``python -c``)."""
     parser = argparse.ArgumentParser(prog="kg-query-worker")
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--config", required=True)
@@ -177,10 +178,3 @@ def main(argv: list[str] | None = None) -> None:
     version = tuple(int(x) for x in args.version.split(",")) if args.version else None
     sock = socket.socket(fileno=args.fd)
     serve(Channel(sock), WorkerConfig.from_json(args.config), version)  # type: ignore[arg-type]
-
-
-if __name__ == "__main__":
-    # Run the importable module's main, so pickled results name kg.worker, not __main__.
-    from kg import worker as _module
-
-    _module.main()

@@ -16,12 +16,14 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kg.channel import Channel
 from kg.config import Settings
-from kg.errors import Forbidden, KgError, QueryCrashed, QueryTimeout, TooManyRequests
-from kg.guard import Inspection, check_size, inspect, refuse
-from kg.results import UPDATE
-from kg.worker import QueryOutcome, QueryTask, WorkerConfig, store_version
+from kg.errors import KgError, QueryCrashed, QueryTimeout, TooManyRequests
+from kg.query.channel import Channel
+from kg.query.worker import QueryOutcome, QueryTask, WorkerConfig, store_version
+
+#: The worker process's program: :func:`kg.query.worker.main` (``-m`` would import the
+#: module twice, as ``__main__`` and through its package).
+_WORKER_MAIN = "from kg.query.worker import main; main()"
 
 
 @dataclass
@@ -53,10 +55,10 @@ class QueryPool:
         self._all: list[_Worker] = []
 
     def _spawn(self) -> _Worker:
-        """Start a fresh interpreter running :mod:`kg.worker` on one end of a socket pair."""
+        """Start a fresh interpreter running :mod:`kg.query.worker` on one end of a socket pair."""
         ours, theirs = socket.socketpair()
         version = (store_version(self.config.location), self.generation)
-        command = [sys.executable, "-m", "kg.worker", "--fd", str(theirs.fileno())]
+        command = [sys.executable, "-c", _WORKER_MAIN, "--fd", str(theirs.fileno())]
         command += ["--config", self.config.to_json(), f"--version={version[0]},{version[1]}"]
         process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), close_fds=True)
         theirs.close()
@@ -139,41 +141,6 @@ class QueryPool:
             self._started = False
 
 
-def prepare(settings: Settings, text: str) -> Inspection:
-    """Guard a query before it runs; updates are refused here, whatever they contain.
-
-    :raises PayloadTooLarge: for a text over the size cap.
-    :raises Forbidden: for an update.
-    :raises QueryRefused: for what the guard refuses (see :func:`kg.guard.check`).
-    """
-    check_size(text, settings.max_query_bytes)
-    found = inspect(text)
-    if found.form == UPDATE:
-        raise Forbidden(
-            "updates are not accepted on the query endpoint; contribute data through "
-            "/contributions (or /update in maintainer mode)"
-        )
-    refuse(found, max_depth=settings.max_nesting, allowlist=settings.service_allowlist)
-    return found
-
-
-def make_task(
-    text: str,
-    fmt: str,
-    found: Inspection,
-    *,
-    default_graphs: tuple[str, ...] | None = None,
-    named_graphs: tuple[str, ...] | None = None,
-    base_iri: str | None = None,
-) -> QueryTask:
-    """Build the task for a guarded query; FROM IRIs are vetted in the worker.
-
-    Protocol dataset parameters only select stored graphs (an unknown one is an empty graph).
-    """
-    vet = found.from_graphs + found.from_named
-    return QueryTask(text, fmt, default_graphs, named_graphs, base_iri, vet, union=not vet)
-
-
 class RemoteExecutor:
     """Runs tasks against a remote SPARQL store in the calling thread (HTTP has a timeout)."""
 
@@ -194,7 +161,7 @@ class RemoteExecutor:
 
     def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutcome:
         """Run ``task`` on the remote store and serialize its result."""
-        from kg.worker import execute
+        from kg.query.worker import execute
 
         return execute(self.store, task, self.config)  # type: ignore[arg-type]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kg.cli_common import settings_for, store_option
+from kg.cli.common import settings_for, store_option
 from kg.config import Settings
 from kg.errors import InputError, KgError
 
