@@ -1,25 +1,16 @@
 """Contributions: validate in context, then write data and record atomically; withdraw; read.
 
-Writes are single-writer across processes: :class:`StoreAccess` takes an exclusive file lock
-next to the store, opens the read-write store only for the write and closes it again (or, in
-maintainer mode, reuses the process's long-lived writer). After each write it bumps a stamp
-in the lock file that readers in other processes check, so they reopen their snapshot.
+Writes go through :class:`kg.store.StoreAccess`, the single writer, which also decides when
+readers see them.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from kg.config import Settings
-from kg.errors import Gone, NotFound, StoreError, ValidationFailed
+from kg.errors import Gone, NotFound, ValidationFailed
 from kg.intake import Payload
 from kg.provenance import (
     Record,
@@ -30,70 +21,11 @@ from kg.provenance import (
     withdrawal_record,
 )
 from kg.results import Term
-from kg.store import EmbeddedStore, Store, open_store
+from kg.store import Store, StoreAccess
 from kg.validation import ValidationOutcome, fetch_context, load_shapes, to_graph, validate
 
 Triple = tuple[Term, Term, Term]
-#: Seconds after which a reader snapshot is reopened even without a stamped write.
-READER_MAX_AGE = 2.0
 _GRAPH_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-class StoreAccess:
-    """How one process reads the store and writes to it as the single writer."""
-
-    def __init__(self, settings: Settings, writer: Callable[[], Store] | None = None) -> None:
-        self.settings = settings
-        self._writer = writer
-        self._local = threading.Lock()
-        self._reader: Store | None = None
-        self._reader_key: tuple[bytes, float] = (b"", 0.0)
-        store = Path(settings.store)
-        self.lock_path = store.parent / f"{store.name}.write.lock"
-
-    def stamp(self) -> bytes:
-        """The write stamp: changes after every write by any process."""
-        try:
-            return self.lock_path.read_bytes()
-        except OSError:
-            return b""
-
-    @contextmanager
-    def writing(self) -> Iterator[EmbeddedStore]:
-        """The read-write store, held by this process alone until the block ends.
-
-        :raises StoreError: for a remote store, or when the store cannot be opened.
-        """
-        if self.settings.is_remote:
-            raise StoreError("contributions need the embedded store (KG_STORE is a URL)")
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with self._local, open(self.lock_path, "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            store = self._writer() if self._writer else EmbeddedStore.open(self.settings.store)
-            if not isinstance(store, EmbeddedStore):
-                raise StoreError("contributions need the embedded store")
-            try:
-                yield store
-                store.flush()
-            finally:
-                if not self._writer:
-                    store.close()
-                os.truncate(handle.fileno(), 0)
-                os.pwrite(handle.fileno(), f"{time.time_ns():020d}\n".encode(), 0)
-
-    def reader(self) -> Store:
-        """A read-only snapshot, reopened when another write happened or it grew old."""
-        if self._writer:
-            return self._writer()
-        if self.settings.is_remote:
-            return open_store(self.settings)
-        key = self.stamp()
-        with self._local:
-            fresh = time.monotonic() - self._reader_key[1] < READER_MAX_AGE
-            if self._reader is None or key != self._reader_key[0] or not fresh:
-                self._reader = open_store(self.settings, read_only=True)
-                self._reader_key = (key, time.monotonic())
-            return self._reader
 
 
 @dataclass

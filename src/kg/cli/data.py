@@ -48,7 +48,8 @@ def validate(ctx: click.Context, files: tuple[str, ...], fmt: str, store: str | 
     """
     import json
 
-    from kg.contributions import StoreAccess, check_payload
+    from kg.contributions import check_payload
+    from kg.store import StoreAccess
     from kg.validation import serialize_report, text_report
 
     settings = settings_for(ctx, store=store)
@@ -88,9 +89,9 @@ def contribute(
     """Validate FILE in context and store it as a new contribution graph with its record."""
     import json
 
-    from kg.contributions import StoreAccess
     from kg.contributions import contribute as store_contribution
     from kg.errors import ValidationFailed
+    from kg.store import StoreAccess
     from kg.validation import ValidationOutcome, text_report
 
     settings = settings_for(ctx, store=store)

@@ -13,16 +13,18 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from kg.config import Settings
 from kg.errors import KgError, QueryCrashed, QueryTimeout, TooManyRequests
 from kg.query.channel import Channel
-from kg.query.worker import QueryOutcome, QueryTask, WorkerConfig, store_version
+from kg.query.worker import QueryOutcome, QueryTask, Task, WorkerConfig
+from kg.store import StoreAccess, Version
 
 #: The worker process's program: :func:`kg.query.worker.main` (``-m`` would import the
 #: module twice, as ``__main__`` and through its package).
+T = TypeVar("T", bound=Task)
 _WORKER_MAIN = "from kg.query.worker import main; main()"
 
 
@@ -30,25 +32,41 @@ _WORKER_MAIN = "from kg.query.worker import main; main()"
 class _Worker:
     process: subprocess.Popen[bytes]
     conn: Channel
-    version: tuple[int, int] | None = None
+    version: Version | None = None
 
 
 class QueryPool:
     """A fixed number of query processes over one on-disk store.
 
     Workers start lazily on first use (so a forking web server can create the pool before
-    it forks). ``generation`` is bumped after writes so workers reopen their snapshot.
+    it forks). Each task carries the store access's version; a worker reopens its snapshot
+    when the version differs from the one it opened.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        access: StoreAccess | None = None,
+        *,
+        size: int | None = None,
+        network: bool = False,
+    ) -> None:
+        """:param access: whose :meth:`~kg.store.StoreAccess.version` tells workers when to
+            reopen their snapshot (default: a new one for ``settings``).
+        :param size: worker processes (default: ``settings.query_workers``).
+        :param network: let the workers open internet sockets (only a federation pool
+            does); otherwise each worker blocks them with seccomp before its first task.
+        """
         self.settings = settings
+        self.access = access or StoreAccess(settings)
+        self.size = settings.query_workers if size is None else size
         self.config = WorkerConfig(
             location=settings.store,
             row_limit=settings.row_limit,
             memory_mb=settings.query_memory_mb,
             allowlist=settings.service_allowlist,
+            network=network,
         )
-        self.generation = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._started = False
         self._lock = threading.Lock()
@@ -57,9 +75,9 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         """Start a fresh interpreter running :mod:`kg.query.worker` on one end of a socket pair."""
         ours, theirs = socket.socketpair()
-        version = (store_version(self.config.location), self.generation)
+        version = self.access.version()
         command = [sys.executable, "-c", _WORKER_MAIN, "--fd", str(theirs.fileno())]
-        command += ["--config", self.config.to_json(), f"--version={version[0]},{version[1]}"]
+        command += ["--config", self.config.to_json(), "--version=" + ",".join(map(str, version))]
         process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), close_fds=True)
         theirs.close()
         worker = _Worker(process, Channel(ours), version)
@@ -69,7 +87,7 @@ class QueryPool:
     def _ensure_started(self) -> None:
         with self._lock:
             if not self._started:
-                for _ in range(self.settings.query_workers):
+                for _ in range(self.size):
                     self._idle.put(self._spawn())
                 self._started = True
 
@@ -81,7 +99,7 @@ class QueryPool:
             self._all.remove(worker)
             self._idle.put(self._spawn())
 
-    def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutcome:
+    def run(self, task: T, timeout: float | None = None) -> Any:
         """Run ``task`` in a free worker within ``timeout`` seconds (default: the setting).
 
         :raises TooManyRequests: when no worker frees up within the timeout.
@@ -91,7 +109,7 @@ class QueryPool:
         self._ensure_started()
         limit = self.settings.query_timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        task = replace(task, version=(store_version(self.config.location), self.generation))
+        task = task.at(self.access.version())
         for attempt in (1, 2):
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -102,11 +120,10 @@ class QueryPool:
                 break
         if status == "error":
             raise payload if isinstance(payload, KgError) else KgError(str(payload))
-        outcome: QueryOutcome = payload
-        return outcome
+        return payload
 
     def _exchange(
-        self, worker: _Worker, task: QueryTask, deadline: float, limit: float, may_retry: bool
+        self, worker: _Worker, task: Task, deadline: float, limit: float, may_retry: bool
     ) -> tuple[str, Any]:
         """Send ``task`` and wait for its reply; ``("retry", None)`` when the worker died
         and had to reopen its snapshot first (a crash while opening is retried once)."""
@@ -148,7 +165,6 @@ class RemoteExecutor:
         from kg.store import RemoteStore
 
         self.settings = settings
-        self.generation = 0
         self.store = RemoteStore(
             settings.store, settings.remote_update or None, settings.query_timeout
         )
@@ -157,13 +173,12 @@ class RemoteExecutor:
             row_limit=settings.row_limit,
             memory_mb=0,
             allowlist=settings.service_allowlist,
+            network=True,
         )
 
     def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutcome:
         """Run ``task`` on the remote store and serialize its result."""
-        from kg.query.worker import execute
-
-        return execute(self.store, task, self.config)  # type: ignore[arg-type]
+        return task.run(self.store, self.config)  # type: ignore[arg-type]
 
     def close(self) -> None:
         """Nothing to stop."""
@@ -172,6 +187,6 @@ class RemoteExecutor:
 Executor = QueryPool | RemoteExecutor
 
 
-def make_executor(settings: Settings) -> Executor:
+def make_executor(settings: Settings, access: StoreAccess | None = None) -> Executor:
     """The executor for the configured store: a process pool, or the remote endpoint."""
-    return RemoteExecutor(settings) if settings.is_remote else QueryPool(settings)
+    return RemoteExecutor(settings) if settings.is_remote else QueryPool(settings, access)

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import socket
 import time
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Protocol, Self
 
 from kg.errors import KgError, QueryRefused, StoreError
 from kg.query.channel import Channel
 from kg.query.guard import allowed
 from kg.results import Term
+from kg.sandbox import block_network
 from kg.serializers import serialize
+from kg.store import Version
 from kg.store.embedded import EmbeddedStore
 
 _REMOTE_SCHEMES = ("http://", "https://", "ftp://", "file:")
@@ -35,9 +36,32 @@ class QueryTask:
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
     vet_graphs: tuple[str, ...] = ()
-    version: tuple[int, int] = (0, 0)
+    version: Version = (0, 0, 0)
     union: bool = True
     substitutions: dict[str, Term] | None = None
+
+    def run(self, store: EmbeddedStore, config: WorkerConfig) -> QueryOutcome:
+        """Answer this query from ``store`` (see :func:`execute`)."""
+        return execute(store, self, config)
+
+    def at(self, version: Version) -> QueryTask:
+        """This task, to be run on a snapshot of ``version`` or later."""
+        return replace(self, version=version)
+
+
+class Task(Protocol):
+    """Work a worker process can do: a picklable value that names the store version it needs
+    and answers itself from a read-only snapshot."""
+
+    @property
+    def version(self) -> Version:
+        """The store version the snapshot must have."""
+
+    def at(self, version: Version) -> Self:
+        """The same work, to be run on a snapshot of ``version``."""
+
+    def run(self, store: EmbeddedStore, config: WorkerConfig) -> Any:
+        """Do the work against ``store``; raise :class:`~kg.errors.KgError` to refuse."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +72,7 @@ class WorkerConfig:
     row_limit: int
     memory_mb: int
     allowlist: tuple[str, ...]
+    network: bool = False
 
     def to_json(self) -> str:
         """The config as one JSON argument for the worker command line."""
@@ -125,25 +150,22 @@ def open_snapshot(location: str, attempts: int = 5) -> EmbeddedStore:
     raise AssertionError("unreachable")
 
 
-def store_version(location: str) -> int:
-    """Changes whenever a writer flushes (RocksDB adds or removes files in the folder)."""
-    try:
-        return os.stat(location).st_mtime_ns
-    except OSError:
-        return -1
-
-
-def serve(conn: Channel, config: WorkerConfig, version: tuple[int, int] | None = None) -> None:
+def serve(conn: Channel, config: WorkerConfig, version: Version | None = None) -> None:
     """Worker main loop: receive tasks, send ``("ok", outcome)`` or ``("error", exc)``.
 
-    The snapshot is reopened only when the task's version (the store folder's change time
-    and the pool's write generation, both read by the pool) differs from the last one, so
+    The snapshot is reopened only when the task's version (:meth:`kg.store.StoreAccess.version`,
+    read by the pool) differs from the last one, so
     the engine's caches stay warm and the pool knows when a reopen happens. With ``version``
-    the snapshot is opened at start, before any task arrives.
+    the snapshot is opened at start, before any task arrives. Unless the config allows the
+    network, internet sockets are blocked (seccomp) before anything else happens.
+
+    :raises SandboxUnavailable: when the network cannot be blocked (the worker exits).
     """
+    if not config.network:
+        block_network()
     _cap_memory(config.memory_mb)
     store: EmbeddedStore | None = None
-    seen: tuple[int, int] | None = None
+    seen: Version | None = None
     if version is not None:
         try:
             store, seen = open_snapshot(config.location), version
@@ -151,7 +173,7 @@ def serve(conn: Channel, config: WorkerConfig, version: tuple[int, int] | None =
             store = None
     while True:
         try:
-            task: QueryTask = conn.recv()
+            task: Task = conn.recv()
         except (EOFError, OSError):
             return
         reply: tuple[str, Any]
@@ -159,7 +181,7 @@ def serve(conn: Channel, config: WorkerConfig, version: tuple[int, int] | None =
             if store is None or task.version != seen:
                 store = open_snapshot(config.location)
                 seen = task.version
-            reply = ("ok", execute(store, task, config))
+            reply = ("ok", task.run(store, config))
         except KgError as exc:
             reply = ("error", exc)
         except MemoryError:

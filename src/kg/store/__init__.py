@@ -7,20 +7,9 @@ on disk, the default) and :class:`~kg.store.remote.RemoteStore` (any SPARQL 1.1 
 from __future__ import annotations
 
 from kg.config import Settings
+from kg.store.access import Store, StoreAccess, Version, open_store
 from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore
-
-Store = EmbeddedStore | RemoteStore
-
-
-def open_store(settings: Settings, read_only: bool = False) -> Store:
-    """Open the store the settings name: a folder, or a remote endpoint URL.
-
-    :raises StoreError: when it cannot be opened.
-    """
-    if settings.is_remote:
-        return RemoteStore(settings.store, settings.remote_update or None, settings.query_timeout)
-    return EmbeddedStore.open(settings.store, read_only=read_only)
 
 
 def _create(location: str) -> None:
@@ -49,4 +38,12 @@ def ensure_created(settings: Settings) -> None:
         raise StoreError(f"cannot open or create the store at {settings.store}")
 
 
-__all__ = ["ensure_created", "EmbeddedStore", "RemoteStore", "Store", "open_store"]
+__all__ = [
+    "ensure_created",
+    "EmbeddedStore",
+    "RemoteStore",
+    "Store",
+    "StoreAccess",
+    "Version",
+    "open_store",
+]

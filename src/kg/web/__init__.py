@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
@@ -13,29 +12,26 @@ from flask import Flask
 from kg.config import Settings
 from kg.errors import ConfigError
 from kg.query import Executor, make_executor
-from kg.store import Store, open_store
+from kg.store import Store, StoreAccess
 
 
 @dataclass
 class KgState:
-    """Per-process state: settings, the query executor, the writer store (maintainer mode)."""
+    """Per-process state: settings, store access, the query executor, the writer store
+    (maintainer mode)."""
 
     settings: Settings
+    access: StoreAccess
     executor: Executor
     update_token_hash: bytes | None = None
-    _writer: Store | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def writer(self) -> Store:
-        """The read-write store, opened on first use (only maintainer mode writes)."""
-        with self._lock:
-            if self._writer is None:
-                self._writer = open_store(self.settings)
-            return self._writer
+        """The read-write store of maintainer mode, opened on first use."""
+        return self.access.writer()
 
     def after_write(self) -> None:
         """Make query workers reopen their snapshot so the write is seen at once."""
-        self.executor.generation += 1
+        self.access.after_write()
 
     def token_ok(self, presented: str | None) -> bool:
         """Constant-time comparison of a presented token with the stored hash."""
@@ -63,7 +59,6 @@ def read_token_hash(path: str) -> bytes | None:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
-    from kg.contributions import StoreAccess
     from kg.web import contributions, errors, pages, resources, sparql, validate
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.fast import FastQueries
@@ -72,10 +67,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    state = KgState(settings, make_executor(settings), read_token_hash(settings.update_token_file))
+    access = StoreAccess(settings, keep_writer=settings.allow_update)
+    token = read_token_hash(settings.update_token_file)
+    state = KgState(settings, access, make_executor(settings, access), token)
     app.extensions["kg"] = state
-    writer = state.writer if settings.allow_update else None
-    contributions.init_app(app, settings, StoreAccess(settings, writer))
+    contributions.init_app(app, settings, access)
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(pages.blueprint)

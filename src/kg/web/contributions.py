@@ -15,10 +15,11 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from rdflib import Dataset, URIRef
 
 from kg.config import Settings
-from kg.contributions import Receipt, StoreAccess, contribute, fetch, withdraw
+from kg.contributions import Receipt, contribute, fetch, withdraw
 from kg.errors import BadRequest, ConfigError, Forbidden, NotFound, Unauthorized
 from kg.errors import ValidationFailed as Failed
 from kg.provenance import contributions_graph, record_triples
+from kg.store import StoreAccess
 from kg.validation import ValidationOutcome, to_graph, to_rdflib
 from kg.web.errors import error_response
 from kg.web.validate import access, report_type, request_payload

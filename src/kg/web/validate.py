@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from kg.config import Settings
-from kg.contributions import StoreAccess, check_graph, check_payload
+from kg.contributions import check_graph, check_payload
 from kg.errors import BadRequest, NotAcceptable, PayloadTooLarge
 from kg.intake import Payload, media_format, read_payload
+from kg.store import StoreAccess
 from kg.validation import ValidationOutcome, serialize_report
 
 blueprint = Blueprint("validate", __name__)
