@@ -163,7 +163,7 @@ class RemoteExecutor:
         """Run ``task`` on the remote store and serialize its result."""
         from kg.query.worker import execute
 
-        return execute(self.store, task, self.config)  # type: ignore[arg-type]
+        return execute(self.store, task, self.config)
 
     def close(self) -> None:
         """Nothing to stop."""

@@ -20,6 +20,7 @@ from kg.query.channel import Channel
 from kg.query.guard import allowed
 from kg.results import Term
 from kg.serializers import serialize
+from kg.store.base import Store
 from kg.store.embedded import EmbeddedStore
 
 _REMOTE_SCHEMES = ("http://", "https://", "ftp://", "file:")
@@ -72,7 +73,7 @@ class QueryOutcome:
     truncated: bool
 
 
-def vet_graphs(store: EmbeddedStore, iris: tuple[str, ...], allowlist: tuple[str, ...]) -> None:
+def vet_graphs(store: Store, iris: tuple[str, ...], allowlist: tuple[str, ...]) -> None:
     """Refuse dataset IRIs that would mean fetching: remote or file IRIs not stored here.
 
     :raises QueryRefused: naming the first such IRI.
@@ -86,7 +87,7 @@ def vet_graphs(store: EmbeddedStore, iris: tuple[str, ...], allowlist: tuple[str
                 )
 
 
-def execute(store: EmbeddedStore, task: QueryTask, config: WorkerConfig) -> QueryOutcome:
+def execute(store: Store, task: QueryTask, config: WorkerConfig) -> QueryOutcome:
     """Run one task against ``store`` and serialize its result."""
     vet_graphs(store, task.vet_graphs, config.allowlist)
     result = store.query(
