@@ -138,3 +138,14 @@ def test_answers_stay_the_same_after_materialize(store: Store) -> None:
     before = objects(store)
     kept = store.materialize()
     assert kept == store.materialized and objects(store) == before
+
+
+def test_a_read_only_snapshot_reads_on_after_the_writer_compacts(tmp_path: Path) -> None:
+    writer = EmbeddedStore.open(tmp_path / "store")
+    for n in range(3):
+        writer.load_data(DATA, "turtle", f"{G1}/{n}")
+        writer.flush()
+    snapshot = EmbeddedStore.open(tmp_path / "store", read_only=True)
+    writer.load_data(DATA, "turtle", G2)
+    writer._engine.optimize()  # a full compaction deletes the files the snapshot was opened on
+    assert G2 in snapshot.graphs() and snapshot.has_graph(G2)

@@ -8,7 +8,10 @@ protocol; :func:`_conforms` makes mypy check that both backends satisfy it.
 
 from __future__ import annotations
 
+import time
+
 from kg.config import Settings
+from kg.errors import StoreError
 from kg.store.base import Quad, Store
 from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore
@@ -19,14 +22,25 @@ def _conforms(embedded: EmbeddedStore, remote: RemoteStore) -> tuple[Store, Stor
     return embedded, remote
 
 
-def open_store(settings: Settings, read_only: bool = False) -> Store:
+def open_store(settings: Settings, read_only: bool = False, attempts: int = 5) -> Store:
     """Open the store the settings name: a folder, or a remote endpoint URL.
+
+    A read-only open that races the writer's compaction (a file listed in the manifest is
+    deleted before it is opened) fails once and succeeds a moment later: it is tried up to
+    ``attempts`` times.
 
     :raises StoreError: when it cannot be opened.
     """
     if settings.is_remote:
         return RemoteStore(settings.store, settings.remote_update or None, settings.query_timeout)
-    return EmbeddedStore.open(settings.store, read_only=read_only)
+    for attempt in range(1, attempts + 1):
+        try:
+            return EmbeddedStore.open(settings.store, read_only=read_only)
+        except StoreError:
+            if not read_only or attempt == attempts:
+                raise
+            time.sleep(0.02 * attempt)
+    raise AssertionError("unreachable")
 
 
 def _create(location: str) -> None:
@@ -50,8 +64,6 @@ def ensure_created(settings: Settings) -> None:
     process.start()
     process.join()
     if process.exitcode != 0:
-        from kg.errors import StoreError
-
         raise StoreError(f"cannot open or create the store at {settings.store}")
 
 
