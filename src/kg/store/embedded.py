@@ -74,19 +74,17 @@ class EmbeddedStore:
                     raise StoreError(f"cannot reopen the store at {self.location}: {exc}") from None
                 time.sleep(0.02 * attempt)
 
-    def _reading(self, read: Callable[[], _T]) -> _T:
+    def _reading(self, read: Callable[[], _T], attempts: int = 4) -> _T:
         """Run ``read``; a read-only snapshot whose files the writer has since compacted away
-        (RocksDB opens them lazily) is reopened and ``read`` run once more."""
-        try:
-            return read()
-        except FileNotFoundError:
-            if not self.read_only:
-                raise
-        self.reopen()
-        try:
-            return read()
-        except FileNotFoundError as exc:
-            raise StoreError(f"the store changed while it was read: {exc}") from None
+        (RocksDB opens them lazily) is reopened and ``read`` run again, up to ``attempts``."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return read()
+            except FileNotFoundError as exc:
+                if not self.read_only or attempt == attempts:
+                    raise StoreError(f"the store changed while it was read: {exc}") from None
+            self.reopen()
+        raise AssertionError("unreachable")
 
     @property
     def materialized(self) -> bool:
