@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run load test lint w3c-deps browser-deps bench docs readme clean
+.PHONY: help install install-test run load test lint w3c-deps browser-deps bench bench-load docs readme clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test: install-test w3c-deps browser-deps lint ## Install with test extras and ru
 
 bench: $(VENV)/.installed-bench install ## Benchmark kg serve against oxigraph and rdflib-endpoint
 	$(BIN)/python bench/endpoint.py
+
+bench-load: install-test ## Load-and-kill benchmark: 60 s of mixed load, SIGKILL, restart, checks
+	$(BIN)/python bench/load.py
 
 docs: install-test ## Generate the ontology documentation (docs/ontology.html)
 	$(BIN)/python docs/build.py

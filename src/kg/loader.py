@@ -159,11 +159,11 @@ def load_files(
 
 
 def _load_one(store: Store, source: SourceFile) -> None:
-    if source.size > _BULK_BYTES and hasattr(store, "bulk_load_file"):
-        store.bulk_load_file(source.path, source.fmt, source.graph)
-        return
     try:
-        store.load_data(source.path.read_bytes(), source.fmt, source.graph)
+        if source.size > _BULK_BYTES:
+            store.bulk_load_file(source.path, source.fmt, source.graph)
+        else:
+            store.load_data(source.path.read_bytes(), source.fmt, source.graph)
     except InputError as exc:
         raise InputError(f"{source.label}: {exc.message}") from None
 
@@ -184,5 +184,4 @@ def keep_union(store: Store) -> bool:
     """After loading: keep the union of the named graphs as the default graph (one
     transaction; see :mod:`kg.store.union`). True when the store keeps it; a remote store, or
     one whose default graph holds its own triples, answers from the query-time union."""
-    materialize = getattr(store, "materialize", None)
-    return bool(materialize()) if materialize is not None else False
+    return store.materialize()

@@ -66,6 +66,10 @@ class ShapesBundle:
 
 _cache: dict[tuple[Any, ...], ShapesBundle] = {}
 _cache_lock = threading.Lock()
+#: One validation at a time per process: rdflib parses SPARQL with pyparsing, which is not
+#: thread-safe; two threads parsing at once can leave its parse actions broken for good, and
+#: every later validation in that process then fails.
+_validating = threading.Lock()
 
 
 def load_shapes(folder: str | Path) -> ShapesBundle:
@@ -176,13 +180,14 @@ def validate(
         focus = [URIRef(n) for n in focus_nodes]
     if not focus or len(shapes.graph) == 0:
         return read_outcome(_empty_report(), shapes.graph)
-    _, report, _ = run(
-        merged,
-        shacl_graph=shapes.graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
+    with _validating:
+        _, report, _ = run(
+            merged,
+            shacl_graph=shapes.graph,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
     return read_outcome(_only_about(report, set(focus)), shapes.graph)
 
 

@@ -65,7 +65,7 @@ def load(ctx: click.Context, paths: tuple[str, ...], force: bool, store: str | N
             db, settings, sources, force=force, progress=lambda s: bar.update(s.size)
         )
     removed = [] if paths else prune(db, settings, roots, {s.graph for s in sources})
-    if not getattr(db, "materialized", True):
+    if not settings.is_remote and not db.materialized:
         click.echo("building the default graph (the union of the named graphs) ...", err=True)
         if not keep_union(db):
             click.echo("left as is: the default graph holds triples of its own", err=True)

@@ -178,7 +178,7 @@ class RemoteExecutor:
 
     def run(self, task: QueryTask, timeout: float | None = None) -> QueryOutcome:
         """Run ``task`` on the remote store and serialize its result."""
-        return task.run(self.store, self.config)  # type: ignore[arg-type]
+        return task.run(self.store, self.config)
 
     def close(self) -> None:
         """Nothing to stop."""

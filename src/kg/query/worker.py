@@ -21,6 +21,7 @@ from kg.results import Term
 from kg.sandbox import block_network
 from kg.serializers import serialize
 from kg.store import Version
+from kg.store.base import Store
 from kg.store.embedded import EmbeddedStore
 
 _REMOTE_SCHEMES = ("http://", "https://", "ftp://", "file:")
@@ -40,7 +41,7 @@ class QueryTask:
     union: bool = True
     substitutions: dict[str, Term] | None = None
 
-    def run(self, store: EmbeddedStore, config: WorkerConfig) -> QueryOutcome:
+    def run(self, store: Store, config: WorkerConfig) -> QueryOutcome:
         """Answer this query from ``store`` (see :func:`execute`)."""
         return execute(store, self, config)
 
@@ -60,7 +61,7 @@ class Task(Protocol):
     def at(self, version: Version) -> Self:
         """The same work, to be run on a snapshot of ``version``."""
 
-    def run(self, store: EmbeddedStore, config: WorkerConfig) -> Any:
+    def run(self, store: Store, config: WorkerConfig) -> Any:
         """Do the work against ``store``; raise :class:`~kg.errors.KgError` to refuse."""
 
 
@@ -97,7 +98,7 @@ class QueryOutcome:
     truncated: bool
 
 
-def vet_graphs(store: EmbeddedStore, iris: tuple[str, ...], allowlist: tuple[str, ...]) -> None:
+def vet_graphs(store: Store, iris: tuple[str, ...], allowlist: tuple[str, ...]) -> None:
     """Refuse dataset IRIs that would mean fetching: remote or file IRIs not stored here.
 
     :raises QueryRefused: naming the first such IRI.
@@ -111,7 +112,7 @@ def vet_graphs(store: EmbeddedStore, iris: tuple[str, ...], allowlist: tuple[str
                 )
 
 
-def execute(store: EmbeddedStore, task: QueryTask, config: WorkerConfig) -> QueryOutcome:
+def execute(store: Store, task: QueryTask, config: WorkerConfig) -> QueryOutcome:
     """Run one task against ``store`` and serialize its result."""
     vet_graphs(store, task.vet_graphs, config.allowlist)
     result = store.query(

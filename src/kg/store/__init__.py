@@ -1,15 +1,24 @@
 """The store: the only package that touches pyoxigraph.
 
-Two backends share one small interface: :class:`~kg.store.embedded.EmbeddedStore` (pyoxigraph
-on disk, the default) and :class:`~kg.store.remote.RemoteStore` (any SPARQL 1.1 endpoint).
+Two backends implement one protocol, :class:`~kg.store.base.Store`:
+:class:`~kg.store.embedded.EmbeddedStore` (pyoxigraph on disk, the default) and
+:class:`~kg.store.remote.RemoteStore` (any SPARQL 1.1 endpoint). Callers are typed against the
+protocol; :func:`_conforms` makes mypy check that both backends satisfy it.
 """
 
 from __future__ import annotations
 
 from kg.config import Settings
-from kg.store.access import Store, StoreAccess, Version, open_store
+from kg.errors import StoreError
+from kg.store.access import StoreAccess, Version, open_store
+from kg.store.base import Quad, Store
 from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore
+
+
+def _conforms(embedded: EmbeddedStore, remote: RemoteStore) -> tuple[Store, Store]:
+    """Never called: mypy checks here that both backends implement :class:`Store`."""
+    return embedded, remote
 
 
 def _create(location: str) -> None:
@@ -33,14 +42,13 @@ def ensure_created(settings: Settings) -> None:
     process.start()
     process.join()
     if process.exitcode != 0:
-        from kg.errors import StoreError
-
         raise StoreError(f"cannot open or create the store at {settings.store}")
 
 
 __all__ = [
     "ensure_created",
     "EmbeddedStore",
+    "Quad",
     "RemoteStore",
     "Store",
     "StoreAccess",

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from kg.config import Settings
 from kg.errors import StoreError
+from kg.store.base import Store
 from kg.store.embedded import EmbeddedStore
 from kg.store.remote import RemoteStore
 
-Store = EmbeddedStore | RemoteStore
 #: A snapshot's identity: (folder change time, write stamp, this process's generation).
 Version = tuple[int, int, int]
 #: Seconds after which an in-process reader snapshot is reopened even without a stamped write.
@@ -134,11 +134,22 @@ class StoreAccess:
         return self._writer
 
 
-def open_store(settings: Settings, read_only: bool = False) -> Store:
+def open_store(settings: Settings, read_only: bool = False, attempts: int = 5) -> Store:
     """Open the store the settings name: a folder, or a remote endpoint URL.
+
+    A read-only open that races the writer's compaction (a file listed in the manifest is
+    deleted before it is opened) fails once and succeeds a moment later: it is tried up to
+    ``attempts`` times.
 
     :raises StoreError: when it cannot be opened.
     """
     if settings.is_remote:
         return RemoteStore(settings.store, settings.remote_update or None, settings.query_timeout)
-    return EmbeddedStore.open(settings.store, read_only=read_only)
+    for attempt in range(1, attempts + 1):
+        try:
+            return EmbeddedStore.open(settings.store, read_only=read_only)
+        except StoreError:
+            if not read_only or attempt == attempts:
+                raise
+            time.sleep(0.02 * attempt)
+    raise AssertionError("unreachable")

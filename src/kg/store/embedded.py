@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -15,6 +16,8 @@ from kg.store import union as union_copy
 from kg.store.jsonrows import write_select
 from kg.store.rdfio import rdf_format
 from kg.store.terms import collect, parse_quads, to_engine
+
+_T = TypeVar("_T")
 
 
 class EmbeddedStore:
@@ -56,11 +59,32 @@ class EmbeddedStore:
         """A fresh in-memory store (tests and benchmarks)."""
         return cls(ox.Store(), None, False)
 
-    def reopen(self) -> None:
-        """Re-open a read-only snapshot so that it sees the latest writes."""
-        if self.read_only and self.location:
-            self._engine = ox.Store.read_only(self.location)
-            self._materialized = None
+    def reopen(self, attempts: int = 5) -> None:
+        """Re-open a read-only snapshot to see the latest writes; an open that races the
+        writer's compaction is tried again (:raises StoreError: when every attempt fails)."""
+        if not (self.read_only and self.location):
+            return
+        for attempt in range(1, attempts + 1):
+            try:
+                self._engine = ox.Store.read_only(self.location)
+                self._materialized = None
+                return
+            except (OSError, RuntimeError) as exc:
+                if attempt == attempts:
+                    raise StoreError(f"cannot reopen the store at {self.location}: {exc}") from None
+                time.sleep(0.02 * attempt)
+
+    def _reading(self, read: Callable[[], _T], attempts: int = 4) -> _T:
+        """Run ``read``; a read-only snapshot whose files the writer has since compacted away
+        (RocksDB opens them lazily) is reopened and ``read`` run again, up to ``attempts``."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return read()
+            except FileNotFoundError as exc:
+                if not self.read_only or attempt == attempts:
+                    raise StoreError(f"the store changed while it was read: {exc}") from None
+            self.reopen()
+        raise AssertionError("unreachable")
 
     @property
     def materialized(self) -> bool:
@@ -107,16 +131,29 @@ class EmbeddedStore:
         the dataset to the query's own FROM / FROM NAMED.
 
         :raises QuerySyntaxError: when the text does not parse.
+        :raises StoreError: when the store cannot be read.
         """
-        options = _dataset_options(default_graphs, named_graphs, union and not self.materialized)
-        if substitutions:
-            options["substitutions"] = {
-                ox.Variable(k): to_engine(v) for k, v in substitutions.items()
-            }
+
+        def run() -> QueryResult:
+            default = union and not self.materialized
+            options = _dataset_options(default_graphs, named_graphs, default)
+            if substitutions:
+                options["substitutions"] = {
+                    ox.Variable(k): to_engine(v) for k, v in substitutions.items()
+                }
+            return self._query(text, base_iri, options, row_limit, write)
+
+        return self._reading(run)
+
+    def _query(
+        self, text: str, base_iri: str | None, options: dict[str, Any], row_limit: int, write: Any
+    ) -> QueryResult:
         try:
             raw = self._engine.query(text, base_iri=base_iri, **options)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"the query does not parse: {exc}") from None
+        except FileNotFoundError:
+            raise
         except (OSError, RuntimeError, ValueError) as exc:
             raise QuerySyntaxError(f"the query cannot be evaluated: {exc}") from None
         if write == "json" and isinstance(raw, ox.QuerySolutions):
@@ -144,14 +181,14 @@ class EmbeddedStore:
 
     def graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""
-        names = self._engine.named_graphs()
+        names = self._reading(lambda: list(self._engine.named_graphs()))
         return sorted(
             g.value for g in names if isinstance(g, ox.NamedNode) and g != union_copy.MARKER
         )
 
     def has_graph(self, iri: str) -> bool:
         """True when a named graph with this IRI exists."""
-        return bool(self._engine.contains_named_graph(ox.NamedNode(iri)))
+        return bool(self._reading(lambda: self._engine.contains_named_graph(ox.NamedNode(iri))))
 
     def __len__(self) -> int:
         """The number of quads in named graphs (and in the default graph unless it is the

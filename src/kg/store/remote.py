@@ -9,14 +9,16 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import QuerySyntaxError, StoreError
 from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term, ntriples
-from kg.store.rdfio import serialize_triples
+from kg.store.base import Quad
+from kg.store.rdfio import rdf_format, serialize_triples
 from kg.store.terms import collect, parse_quads
 
 _RESULTS_JSON = "application/sparql-results+json"
@@ -28,6 +30,11 @@ class RemoteStore:
 
     read_only = False
     location = None
+
+    @property
+    def materialized(self) -> bool:
+        """Always False: the endpoint answers from its own default graph."""
+        return False
 
     def __init__(self, query_url: str, update_url: str | None, timeout: float) -> None:
         self.query_url = query_url
@@ -57,7 +64,7 @@ class RemoteStore:
         default_graphs: Iterable[str] | None = None,
         named_graphs: Iterable[str] | None = None,
         base_iri: str | None = None,
-        substitutions: Any = None,
+        substitutions: Mapping[str, Term] | None = None,
         union: bool = True,
         write: str | None = None,
     ) -> QueryResult:
@@ -109,9 +116,25 @@ class RemoteStore:
             f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
         )
 
+    def bulk_load_file(self, path: Path, fmt: str, graph: str) -> None:
+        """Replace a named graph with a file's content (sent as one update request)."""
+        self.load_data(path.read_bytes(), fmt, graph)
+
     def remove_graph(self, graph: str) -> None:
         """Delete a named graph."""
         self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def add_quads(self, quads: list[Quad]) -> None:
+        """Add quads to several graphs in one update request (all or none)."""
+        self.update(f"INSERT DATA {{ {_graph_blocks(quads)} }}")
+
+    def drop_graph_and_add(self, graph: str, quads: list[Quad]) -> None:
+        """Drop named graph ``graph`` and add ``quads`` in one update request."""
+        self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ {_graph_blocks(quads)} }}")
+
+    def materialize(self) -> bool:
+        """Nothing to keep: the endpoint's default graph is its own (False)."""
+        return False
 
     def replace_subject(
         self, graph: str, subject: str, triples: list[tuple[Term, Term, Term]]
@@ -125,7 +148,7 @@ class RemoteStore:
         )
 
     def dump(self, fmt: str) -> bytes:
-        """Every quad, as N-Quads (fetched with one CONSTRUCT per graph)."""
+        """Every quad of the named graphs as ``fmt`` (one CONSTRUCT per graph)."""
         quads: list[Any] = []
         for graph in self.graphs():
             result = self.query(
@@ -135,10 +158,12 @@ class RemoteStore:
             )
             node = ox.NamedNode(graph)
             quads += [ox.Quad(t.subject, t.predicate, t.object, node) for t in result.triples]
-        return bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        return bytes(ox.serialize(quads, format=rdf_format(fmt)) or b"")
 
     def __len__(self) -> int:
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", row_limit=1)
+        """The number of quads in the named graphs."""
+        text = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        result = self.query(text, row_limit=1)
         cell = result.rows[0][0] if result.rows else None
         return int(cell.value) if cell is not None else 0
 
@@ -147,6 +172,14 @@ class RemoteStore:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def _graph_blocks(quads: list[Quad]) -> str:
+    """``GRAPH <g> { s p o . ... }`` blocks, one per graph, terms in N-Triples syntax."""
+    by_graph: dict[str, list[str]] = {}
+    for s, p, o, g in quads:
+        by_graph.setdefault(g, []).append(f"{ntriples(s)} {ntriples(p)} {ntriples(o)} .")
+    return " ".join(f"GRAPH <{g}> {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
 
 
 def _graph_format(media_type: str) -> Any:
