@@ -170,3 +170,51 @@ def test_post_validate_refuses_unsafe_input(server: Server) -> None:
         headers={"Content-Type": "application/ld+json"},
     )
     assert response.status_code == 422 and "remote" in response.json()["error"]["message"]
+
+
+BUNDLED = sorted((REPO / "data" / "turtle").rglob("*.ttl"))
+
+
+def test_every_bundled_file_conforms_against_a_store_holding_them_all(
+    kg,  # noqa: ANN001
+    store_dir: Path,
+) -> None:
+    # A node is judged on all the store knows about it (its description in other files too).
+    assert len(BUNDLED) >= 10
+    done = kg("--store", str(store_dir), "validate", *map(str, BUNDLED), timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": conforms (0 violations") == len(BUNDLED)
+
+
+def test_a_node_is_judged_on_its_stored_description(
+    kg,  # noqa: ANN001
+    store_dir: Path,
+    tmp_path: Path,
+) -> None:
+    # The step's source, state and annotation are stored elsewhere; the file adds one link.
+    data = tmp_path / "link.ttl"
+    data.write_text(
+        "<https://w3id.org/tpkg/id/positive-step/hdim2015-ws8-KAZ-compensation> "
+        "<https://w3id.org/tpkg/ontology#corroboratedBy> "
+        "<https://w3id.org/tpkg/id/positive-step/osji-KAZ-gerasimov-compensation> .\n"
+    )
+    done = kg("--store", str(store_dir), "validate", str(data))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_restated_value_differing_from_the_stored_one_counts_twice(
+    kg,  # noqa: ANN001
+    store_dir: Path,
+    tmp_path: Path,
+) -> None:
+    # The same annotation with a target quoting other words: it would have two targets.
+    data = tmp_path / "target.ttl"
+    data.write_text(
+        "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+        "@prefix doc: <https://w3id.org/tpkg/id/document/> .\n"
+        "<https://w3id.org/tpkg/id/annotation/hdim2015-ws8-p3> oa:hasTarget [\n"
+        "  a oa:SpecificResource ; oa:hasSource doc:hdim2015-ws8-statement ;\n"
+        '  oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "other words" ] ] .\n'
+    )
+    done = kg("--store", str(store_dir), "validate", str(data))
+    assert done.returncode == 1 and "exactly one target" in done.stdout, done.stdout
