@@ -50,7 +50,7 @@ def validate(ctx: click.Context, files: tuple[str, ...], fmt: str, store: str | 
     from kg.validation import Limits, PayloadCheck, ValidationGateway, text_report
 
     settings = settings_for(ctx, store=store)
-    gateway = ValidationGateway(settings)
+    gateway = ValidationGateway(settings, warm=False)
     status, summaries = 0, {}
     try:
         for path in files:
@@ -104,7 +104,7 @@ def contribute(
         raise InputError("--source must be an absolute http(s) IRI")
     body = _read_body(file)
     access = StoreAccess(settings)
-    gateway = ValidationGateway(settings, access)
+    gateway = ValidationGateway(settings, access, warm=False)
     try:
         receipt = store_contribution(access, gateway, body, contributor, source)
     except ValidationFailed as exc:

@@ -21,6 +21,7 @@ from typing import Protocol, TypeVar
 
 from kg.config import Settings
 from kg.errors import (
+    KgError,
     QueryCrashed,
     QueryTimeout,
     TooManyRequests,
@@ -31,6 +32,7 @@ from kg.errors import (
 from kg.query import QueryPool
 from kg.query.worker import Task
 from kg.store import Store, StoreAccess, open_store
+from kg.validation.task import WarmUp
 
 R = TypeVar("R", covariant=True)
 
@@ -45,10 +47,16 @@ class Check(Task, Protocol[R]):
 class ValidationGateway:
     """Runs validation tasks in this process's validation pool."""
 
-    def __init__(self, settings: Settings, access: StoreAccess | None = None) -> None:
+    def __init__(
+        self, settings: Settings, access: StoreAccess | None = None, *, warm: bool = True
+    ) -> None:
         """:param access: the process's store access (its version tells the workers when to
-        reopen their snapshot); default: a new one."""
+            reopen their snapshot); default: a new one.
+        :param warm: after a worker is stopped, warm its replacement in the background (a
+            server does; a one-shot command need not).
+        """
         self.settings = settings
+        self.warm = warm
         self.limit = settings.validation_timeout
         self._slots = threading.BoundedSemaphore(settings.validation_workers)
         self._pool: QueryPool | None = None
@@ -79,6 +87,7 @@ class ValidationGateway:
         try:
             result: R = self._pool.run(task)
         except QueryTimeout:
+            self._warm()
             raise ValidationTimeout(
                 f"the validation ran longer than the {self.limit:g} s limit and was stopped; "
                 "send less data at a time"
@@ -86,13 +95,28 @@ class ValidationGateway:
         except TooManyRequests:
             raise ValidationBusy("every validation slot is busy; try again shortly") from None
         except QueryCrashed:
+            self._warm()
             raise ValidationCrashed(
                 "the validation needed more memory than one may use and was stopped; send "
                 "less data at a time (the server goes on)"
             ) from None
         return result
 
+    def _warm(self) -> None:
+        """Warm the worker that replaced a stopped one, in the background (a validation
+        arriving meanwhile waits for it within its own time limit)."""
+        pool, task = self._pool, WarmUp(self.settings.shapes)
+        if pool is not None and self.warm:
+            threading.Thread(target=_quietly, args=(pool, task), daemon=True).start()
+
     def close(self) -> None:
         """Stop the validation processes."""
         if self._pool is not None:
             self._pool.close()
+
+
+def _quietly(pool: QueryPool, task: WarmUp) -> None:
+    try:
+        pool.run(task)
+    except (KgError, OSError, ValueError):
+        pass  # a warm-up that fails (or meets close()) leaves a cold worker, nothing worse

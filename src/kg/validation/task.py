@@ -122,3 +122,31 @@ class GraphCheck:
             raise BadRequest(f"<{self.graph[:200]}> is not an IRI")
         outcome = check_graph(store, self.shapes, self.graph, self.limit)
         return outcome.verdict(self.report)
+
+
+@dataclass(frozen=True)
+class WarmUp:
+    """Import the parser and pySHACL and parse the shapes, so that a fresh worker's first
+    validation has its whole time limit for the work."""
+
+    shapes: str
+    version: Version = (0, 0, 0)
+
+    def at(self, version: Version) -> Self:
+        """This task, to be run on a snapshot of ``version``."""
+        return replace(self, version=version)
+
+    def run(self, store: Store, config: WorkerConfig) -> bool:
+        """In a worker: lower the priority, then :meth:`check`."""
+        lower_priority()
+        return self.check(store)
+
+    def check(self, store: Store) -> bool:
+        """Load what a validation needs; True."""
+        import pyshacl  # noqa: F401
+
+        from kg.validation.context import check_payload  # noqa: F401
+        from kg.validation.shapes import load_shapes
+
+        load_shapes(self.shapes)
+        return True
