@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import Canary, Server, ServerFactory
+from conftest import ROOT, Canary, Server, ServerFactory, run_kg
+from test_remote_store import oxigraph  # noqa: F401 (a fixture)
 
 from kg.config import Settings
 from kg.validation import ValidationGateway
@@ -145,3 +146,11 @@ def test_a_validation_worker_cannot_open_internet_sockets(
     finally:
         gateway.close()
     assert canary.hits == []
+
+
+def test_with_a_remote_store_validation_reads_its_context_there(oxigraph: str) -> None:  # noqa: F811
+    assert run_kg("--store", oxigraph, "load", "ontology", "data/turtle/entities").returncode == 0
+    shapes = {"KG_SHAPES": str(ROOT / "tests" / "data" / "contributions" / "shapes")}
+    valid = str(ROOT / "tests" / "data" / "contributions" / "valid.ttl")
+    done = run_kg("--store", oxigraph, "validate", valid, env=shapes)
+    assert done.returncode == 0 and "conforms (0 violations" in done.stdout, done.stderr

@@ -1,8 +1,16 @@
-"""Small checks for readers of the store that must not reach the engine with bad input."""
+"""Read helpers: IRIs checked before they reach the engine, CONSTRUCT answers as plain
+triples from either backend."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
+
+from kg.results import Term
+from kg.store.terms import to_term
+
+Triple = tuple[Term, Term, Term]
 
 
 def is_iri(text: str) -> bool:
@@ -16,3 +24,18 @@ def is_iri(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def construct(store: Any, text: str, limit: int) -> list[Triple]:
+    """The triples a CONSTRUCT ``text`` gives (at most ``limit``), as plain terms; the
+    embedded store answers with triples, a remote one with default-graph quads.
+
+    :raises QuerySyntaxError: when the text does not parse.
+    """
+    triples: list[Triple] = []
+    for item in store.query(text, row_limit=limit).triples:
+        parts = item.triple if isinstance(item, ox.Quad) else item
+        s, p, o = to_term(parts.subject), to_term(parts.predicate), to_term(parts.object)
+        if s is not None and p is not None and o is not None:
+            triples.append((s, p, o))
+    return triples

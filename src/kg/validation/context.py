@@ -17,7 +17,7 @@ from kg.errors import NotFound, PayloadTooLarge
 from kg.intake import Payload
 from kg.results import Term
 from kg.store import Store
-from kg.store.terms import to_term
+from kg.store.reads import construct
 from kg.validation.engine import validate
 from kg.validation.graphs import to_graph
 from kg.validation.report import ValidationOutcome
@@ -70,13 +70,7 @@ def referenced_nodes(triples: Iterable[Triple]) -> list[str]:
 
 
 def _construct(store: Store, text: str) -> list[Triple]:
-    result = store.query(text, row_limit=CONTEXT_LIMIT)
-    triples = []
-    for engine_triple in result.triples:
-        term = to_term(engine_triple)
-        if term is not None and term.parts is not None:
-            triples.append(term.parts)
-    return triples
+    return construct(store, text, CONTEXT_LIMIT)
 
 
 def fetch_context(store: Store, triples: list[Triple], local: str = "") -> Graph:
