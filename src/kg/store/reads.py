@@ -28,14 +28,14 @@ def is_iri(text: str) -> bool:
 
 def construct(store: Any, text: str, limit: int) -> list[Triple]:
     """The triples a CONSTRUCT ``text`` gives (at most ``limit``), as plain terms; the
-    embedded store answers with triples, a remote one with default-graph quads.
+    embedded store answers with triples, a remote one with default-graph quads (both have
+    ``subject``, ``predicate`` and ``object``).
 
     :raises QuerySyntaxError: when the text does not parse.
     """
     triples: list[Triple] = []
     for item in store.query(text, row_limit=limit).triples:
-        parts = item.triple if isinstance(item, ox.Quad) else item
-        s, p, o = to_term(parts.subject), to_term(parts.predicate), to_term(parts.object)
+        s, p, o = to_term(item.subject), to_term(item.predicate), to_term(item.object)
         if s is not None and p is not None and o is not None:
             triples.append((s, p, o))
     return triples
