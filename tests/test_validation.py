@@ -14,7 +14,9 @@ from rdflib import Graph
 from test_contributions import DATA, KG, REPO, Server, make_store, start_server
 
 from kg.intake import read_payload
+from kg.results import Term
 from kg.validation import load_shapes, text_report, to_graph, validate
+from kg.validation.restated import drop_restated
 
 SHAPES = DATA / "shapes"
 
@@ -218,3 +220,33 @@ def test_a_restated_value_differing_from_the_stored_one_counts_twice(
     )
     done = kg("--store", str(store_dir), "validate", str(data))
     assert done.returncode == 1 and "exactly one target" in done.stdout, done.stdout
+
+
+def _terms(*triples: tuple[str, str, str]) -> list[tuple[Term, Term, Term]]:
+    """Plain triples; ``_:x`` is a stored blank node, ``L:x`` a payload's renamed one."""
+
+    def term(text: str) -> Term:
+        if text.startswith("_:"):
+            return Term("bnode", text[2:])
+        if text.startswith('"'):
+            return Term("literal", text.strip('"'))
+        return Term("uri", "http://local/bnode/" + text[2:] if text[:2] == "L:" else text)
+
+    return [(term(s), term(p), term(o)) for s, p, o in triples]
+
+
+STORED = _terms(("http://e/a", "http://e/t", "_:b"), ("_:b", "http://e/q", '"v"'))
+
+
+@pytest.mark.parametrize(
+    ("data", "kept"),
+    [
+        (_terms(("http://e/a", "http://e/t", "L:0"), ("L:0", "http://e/q", '"v"')), 0),
+        (_terms(("http://e/a", "http://e/t", "L:0"), ("L:0", "http://e/q", '"w"')), 2),
+        (_terms(("http://e/a", "http://e/u", "L:0"), ("L:0", "http://e/q", '"v"')), 2),
+        (_terms(("http://e/a", "http://e/t", "http://e/c")), 2),
+    ],
+    ids=["same structure", "other value", "other predicate", "no blank node"],
+)
+def test_only_stored_blank_node_values_the_data_restates_are_dropped(data, kept: int) -> None:  # noqa: ANN001
+    assert len(drop_restated(STORED, data, "http://local/bnode/")) == kept
