@@ -156,7 +156,9 @@ SETTINGS: tuple[Setting, ...] = (
         1,
         int,
         "Isolated validation processes per web worker, apart from the query processes "
-        "(validations running at once per web worker; one more is refused with 503).",
+        "(validations running at once per web worker; one more is refused with 503). Keep it "
+        "below a web worker's request threads (granian: the lower of threads and "
+        "query_workers), or validations could hold them all.",
     ),
     Setting(
         "validation_timeout",
