@@ -97,8 +97,8 @@ class ValidationGateway:
         except QueryCrashed:
             self._warm()
             raise ValidationCrashed(
-                "the validation needed more memory than one may use and was stopped; send "
-                "less data at a time (the server goes on)"
+                "the validation process stopped: the validation needed more memory than one "
+                "may use, or failed; send less data at a time (the server goes on)"
             ) from None
         return result
 
