@@ -1,7 +1,7 @@
 """Validating a contribution in context versus validating the whole graph with pySHACL.
 
 Loads the synthetic graph (bench/synth.py) and the ontology into a kg store, then times
-(a) a 50-triple contribution validated the way `POST /contributions` does it (one CONSTRUCT
+(a) a 50-triple contribution validated the way `POST /contributions` does it (two CONSTRUCTs
 for the context, pySHACL over contribution + context, results kept for the contribution's
 own subjects), and (b) pySHACL over the whole graph at the sizes given (1M takes several
 minutes). Writes a Markdown table to bench/results/validate-<date>.md.

@@ -301,3 +301,15 @@ def _quietly(interrupted: list[object], func, *args) -> None:  # noqa: ANN001
         func(*args)
     except requests.RequestException as exc:
         interrupted.append(exc)
+
+
+def test_a_check_over_the_time_limit_is_503_and_writes_nothing(tmp_path: Path) -> None:
+    server = start_server(make_store(tmp_path), KG_VALIDATION_TIMEOUT="0.5")
+    try:
+        before = snapshot(server.store)
+        response = post(server, recommendations(5000, "slow"))
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["type"] == "validation-timeout"
+        assert snapshot(server.store) == before
+    finally:
+        server.stop()

@@ -14,7 +14,9 @@ from rdflib import Graph
 from test_contributions import DATA, KG, REPO, Server, make_store, start_server
 
 from kg.intake import read_payload
+from kg.results import Term
 from kg.validation import load_shapes, text_report, to_graph, validate
+from kg.validation.restated import drop_restated
 
 SHAPES = DATA / "shapes"
 
@@ -170,3 +172,81 @@ def test_post_validate_refuses_unsafe_input(server: Server) -> None:
         headers={"Content-Type": "application/ld+json"},
     )
     assert response.status_code == 422 and "remote" in response.json()["error"]["message"]
+
+
+BUNDLED = sorted((REPO / "data" / "turtle").rglob("*.ttl"))
+
+
+def test_every_bundled_file_conforms_against_a_store_holding_them_all(
+    kg,  # noqa: ANN001
+    store_dir: Path,
+) -> None:
+    # A node is judged on all the store knows about it (its description in other files too).
+    assert len(BUNDLED) >= 10
+    done = kg("--store", str(store_dir), "validate", *map(str, BUNDLED), timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": conforms (0 violations") == len(BUNDLED)
+
+
+def test_a_node_is_judged_on_its_stored_description(
+    kg,  # noqa: ANN001
+    store_dir: Path,
+    tmp_path: Path,
+) -> None:
+    # The step's source, state and annotation are stored elsewhere; the file adds one link.
+    data = tmp_path / "link.ttl"
+    data.write_text(
+        "<https://w3id.org/tpkg/id/positive-step/hdim2015-ws8-KAZ-compensation> "
+        "<https://w3id.org/tpkg/ontology#corroboratedBy> "
+        "<https://w3id.org/tpkg/id/positive-step/osji-KAZ-gerasimov-compensation> .\n"
+    )
+    done = kg("--store", str(store_dir), "validate", str(data))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_restated_value_differing_from_the_stored_one_counts_twice(
+    kg,  # noqa: ANN001
+    store_dir: Path,
+    tmp_path: Path,
+) -> None:
+    # The same annotation with a target quoting other words: it would have two targets.
+    data = tmp_path / "target.ttl"
+    data.write_text(
+        "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
+        "@prefix doc: <https://w3id.org/tpkg/id/document/> .\n"
+        "<https://w3id.org/tpkg/id/annotation/hdim2015-ws8-p3> oa:hasTarget [\n"
+        "  a oa:SpecificResource ; oa:hasSource doc:hdim2015-ws8-statement ;\n"
+        '  oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "other words" ] ] .\n'
+    )
+    done = kg("--store", str(store_dir), "validate", str(data))
+    assert done.returncode == 1 and "exactly one target" in done.stdout, done.stdout
+
+
+def _terms(*triples: tuple[str, str, str]) -> list[tuple[Term, Term, Term]]:
+    """Plain triples; ``_:x`` is a stored blank node, ``L:x`` a payload's renamed one."""
+
+    def term(text: str) -> Term:
+        if text.startswith("_:"):
+            return Term("bnode", text[2:])
+        if text.startswith('"'):
+            return Term("literal", text.strip('"'))
+        return Term("uri", "http://local/bnode/" + text[2:] if text[:2] == "L:" else text)
+
+    return [(term(s), term(p), term(o)) for s, p, o in triples]
+
+
+STORED = _terms(("http://e/a", "http://e/t", "_:b"), ("_:b", "http://e/q", '"v"'))
+
+
+@pytest.mark.parametrize(
+    ("data", "kept"),
+    [
+        (_terms(("http://e/a", "http://e/t", "L:0"), ("L:0", "http://e/q", '"v"')), 0),
+        (_terms(("http://e/a", "http://e/t", "L:0"), ("L:0", "http://e/q", '"w"')), 2),
+        (_terms(("http://e/a", "http://e/u", "L:0"), ("L:0", "http://e/q", '"v"')), 2),
+        (_terms(("http://e/a", "http://e/t", "http://e/c")), 2),
+    ],
+    ids=["same structure", "other value", "other predicate", "no blank node"],
+)
+def test_only_stored_blank_node_values_the_data_restates_are_dropped(data, kept: int) -> None:  # noqa: ANN001
+    assert len(drop_restated(STORED, data, "http://local/bnode/")) == kept

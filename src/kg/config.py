@@ -151,6 +151,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest accepted contribution or validation payload, in bytes.",
     ),
     Setting("max_triples", 20000, int, "Most triples one contribution or validation may hold."),
+    Setting(
+        "validation_workers",
+        1,
+        int,
+        "Isolated validation processes per web worker, apart from the query processes "
+        "(validations running at once per web worker; one more is refused with 503). Keep it "
+        "below a web worker's request threads (granian: the lower of threads and "
+        "query_workers), or validations could hold them all.",
+    ),
+    Setting(
+        "validation_timeout",
+        20.0,
+        float,
+        "Hard time limit of one validation or contribution check, in seconds (503 over it).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -185,6 +200,8 @@ class Settings:
     maintainer_token_file: str
     max_contribution_bytes: int
     max_triples: int
+    validation_workers: int
+    validation_timeout: float
 
     @classmethod
     def build(
@@ -225,11 +242,12 @@ class Settings:
         """
         positive = ("port", "workers", "threads", "query_workers", "row_limit", "max_query_bytes")
         limits = ("max_nesting", "max_body_bytes", "max_contribution_bytes", "max_triples")
-        for name in (*positive, *limits):
+        for name in (*positive, *limits, "validation_workers"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive")
-        if self.query_timeout <= 0:
-            raise ConfigError("setting query_timeout must be positive")
+        for name in ("query_timeout", "validation_timeout"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting {name} must be positive")
         if 0 < self.query_memory_mb < 1024:
             raise ConfigError(
                 "setting query_memory_mb must be 0 (no cap) or at least 1024: below that the "

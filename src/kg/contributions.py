@@ -1,13 +1,15 @@
 """Contributions: validate in context, then write data and record atomically; withdraw; read.
 
-Writes go through :class:`kg.store.StoreAccess`, the single writer, which also decides when
-readers see them.
+Reading and validating happen in isolated processes (:class:`ContributionCheck` through the
+validation gateway, :class:`ContributionRead` through the query executor); only the write
+runs here, through :class:`kg.store.StoreAccess`, the single writer, which also decides when
+readers see it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Self
 
 from kg.config import Settings
 from kg.errors import Gone, NotFound, ValidationFailed
@@ -18,14 +20,18 @@ from kg.provenance import (
     contribution_record,
     contributions_graph,
     read_record,
+    record_triples,
     withdrawal_record,
 )
 from kg.results import Term
-from kg.store import Store, StoreAccess
-from kg.validation import ValidationOutcome, fetch_context, load_shapes, to_graph, validate
+from kg.store import Store, StoreAccess, Version
+from kg.validation.task import Limits, lower_priority
+
+if TYPE_CHECKING:
+    from kg.query.worker import WorkerConfig
+    from kg.validation import ValidationGateway, ValidationOutcome, Verdict
 
 Triple = tuple[Term, Term, Term]
-_GRAPH_QUERY = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @dataclass
@@ -59,79 +65,158 @@ class Receipt:
 
 
 def check_payload(store: Store, settings: Settings, payload: Payload) -> ValidationOutcome:
-    """Validate a payload in the context of ``store`` (only its own subjects are focus)."""
-    shapes = load_shapes(settings.shapes)
-    context = fetch_context(store, payload.triples)
-    return validate(to_graph(payload.triples), context, payload.subjects, shapes=shapes)
+    """Validate a payload in the context of ``store``, in this process (tests, benchmarks)."""
+    from kg.validation.context import check_payload as check
+
+    return check(store, settings.shapes, payload)
 
 
-def graph_triples(store: Store, graph: str, limit: int) -> list[Triple]:
-    """The triples of named graph ``graph`` (at most ``limit``).
+@dataclass(frozen=True)
+class Checked:
+    """A contribution check's answer: the stored receipt of identical bytes, or the parsed
+    payload with its verdict."""
 
-    :raises NotFound: when there is no such graph.
-    """
-    if not store.has_graph(graph):
-        raise NotFound(f"no graph <{graph}> in the store")
-    rows = store.query(_GRAPH_QUERY, row_limit=limit, substitutions={"g": Term("uri", graph)})
-    return [(s, p, o) for s, p, o, _ in rows.rows if s and p and o]
+    existing: Receipt | None
+    payload: Payload | None = None
+    verdict: Verdict | None = None
 
 
-def check_graph(store: Store, settings: Settings, graph: str) -> ValidationOutcome:
-    """Validate a stored named graph in the context of the whole store.
+@dataclass(frozen=True)
+class ContributionCheck:
+    """Parse posted bytes safely, look for an identical stored contribution, else validate."""
 
-    :raises NotFound: when there is no such graph.
-    """
-    triples = graph_triples(store, graph, 10**7)
-    subjects = list(dict.fromkeys(s.value for s, _, _ in triples if s.kind == "uri"))
-    shapes = load_shapes(settings.shapes)
-    return validate(to_graph(triples), fetch_context(store, triples), subjects, shapes=shapes)
+    data: bytes
+    fmt: str
+    limits: Limits
+    shapes: str
+    version: Version = (0, 0, 0)
+
+    def at(self, version: Version) -> Self:
+        """This task, to be run on a snapshot of ``version``."""
+        return replace(self, version=version)
+
+    def run(self, store: Store, config: WorkerConfig) -> Checked:
+        """In a worker: lower the priority, then :meth:`check`."""
+        lower_priority()
+        return self.check(store)
+
+    def check(self, store: Store) -> Checked:
+        """The check against ``store``.
+
+        :raises Gone: when these exact bytes were contributed and withdrawn.
+        :raises KgError: the intake's refusals.
+        """
+        from kg.intake import read_payload
+        from kg.validation.context import check_payload as check
+
+        lim = self.limits
+        payload = read_payload(
+            self.data, self.fmt, max_bytes=lim.max_bytes, max_triples=lim.max_triples, base=lim.base
+        )
+        cid = payload.contribution_id
+        existing = _existing(store, contribution_graph(cid, lim.base), cid, lim.base)
+        if existing:
+            return Checked(existing)
+        return Checked(None, payload, check(store, self.shapes, payload).verdict())
+
+
+@dataclass(frozen=True)
+class ContributionRead:
+    """A contribution's receipt and, unless ``fmt`` is ``json``, its data and record written
+    as ``fmt`` (``turtle``, ``trig``, ``json-ld``); at most ``limit`` data triples."""
+
+    contribution_id: str
+    base: str
+    fmt: str
+    limit: int
+    version: Version = (0, 0, 0)
+
+    def at(self, version: Version) -> Self:
+        """This task, to be run on a snapshot of ``version``."""
+        return replace(self, version=version)
+
+    def run(self, store: Store, config: WorkerConfig) -> tuple[Receipt, bytes]:
+        """In a worker: :meth:`check`."""
+        return self.check(store)
+
+    def check(self, store: Store) -> tuple[Receipt, bytes]:
+        """The receipt and the written body.
+
+        :raises NotFound: for an unknown id.
+        :raises Gone: for a withdrawn contribution.
+        :raises PayloadTooLarge: when the data has more than ``limit`` triples.
+        """
+        from kg.validation.context import graph_triples
+        from kg.validation.graphs import write_graphs
+
+        graph = contribution_graph(self.contribution_id, self.base)
+        receipt = _existing(store, graph, self.contribution_id, self.base)
+        if receipt is None:
+            raise NotFound(f"no contribution {self.contribution_id}")
+        if self.fmt == "json":
+            return receipt, b""
+        graphs = {
+            graph: graph_triples(store, graph, self.limit),
+            contributions_graph(self.base): record_triples(store, graph, self.base),
+        }
+        return receipt, write_graphs(graphs, self.fmt)
 
 
 def contribute(
     access: StoreAccess,
-    payload: Payload,
+    gateway: ValidationGateway,
+    body: tuple[bytes, str],
     contributor: str,
     source: str | None = None,
 ) -> Receipt:
-    """Validate ``payload`` in context and store it with its record in one transaction.
+    """Check ``body`` (bytes, format key) through ``gateway`` and store it with its record
+    in one transaction.
 
     An identical payload already stored is answered with its receipt (``created`` False).
 
     :raises ValidationFailed: when it does not conform (nothing is written).
     :raises Gone: when this exact payload was contributed and withdrawn.
+    :raises KgError: the intake's refusals, and the gateway's (busy, timeout).
     """
     settings = access.settings
-    cid = payload.contribution_id
-    graph = contribution_graph(cid, settings.base_iri)
-    existing = _existing(access.reader(), graph, cid, settings.base_iri)
-    if existing:
-        return existing
-    outcome = check_payload(access.reader(), settings, payload)
-    if not outcome.conforms:
-        counts = outcome.counts()
+    data, fmt = body
+    checked = gateway.run(ContributionCheck(data, fmt, Limits.of(settings), settings.shapes))
+    if checked.existing:
+        return checked.existing
+    payload, verdict = checked.payload, checked.verdict
+    assert payload is not None and verdict is not None
+    if not verdict.conforms:
         raise ValidationFailed(
-            f"the contribution does not conform to the shapes: {counts['Violation']} "
+            f"the contribution does not conform to the shapes: {verdict.counts['Violation']} "
             "violation(s); nothing was written",
-            outcome,
+            verdict,
         )
+    return _write(access, payload, verdict, contributor, source)
+
+
+def _write(
+    access: StoreAccess, payload: Payload, verdict: Verdict, contributor: str, source: str | None
+) -> Receipt:
+    base, cid = access.settings.base_iri, payload.contribution_id
+    graph = contribution_graph(cid, base)
     record = contribution_record(
         graph,
         contributor=contributor,
         sha256=payload.sha256,
-        shapes_version=load_shapes(settings.shapes).version,
+        shapes_version=verdict.shapes_version,
         triples=len(payload.triples),
         source=source,
-        base=settings.base_iri,
+        base=base,
     )
-    records = contributions_graph(settings.base_iri)
+    records = contributions_graph(base)
     with access.writing() as store:
-        existing = _existing(store, graph, cid, settings.base_iri)
+        existing = _existing(store, graph, cid, base)
         if existing:
             return existing
         store.add_quads([(*t, graph) for t in payload.triples] + [(*t, records) for t in record])
-        stored = read_record(store, graph, settings.base_iri)
+        stored = read_record(store, graph, base)
     assert stored is not None
-    warnings = [r.__dict__ for r in outcome.results]
+    warnings = [r.__dict__ for r in verdict.results]
     return Receipt(cid, graph, stored, created=True, warnings=warnings)
 
 
@@ -163,18 +248,3 @@ def withdraw(access: StoreAccess, contribution_id: str) -> Receipt:
         stored = read_record(store, graph, base)
     assert stored is not None
     return Receipt(contribution_id, graph, stored)
-
-
-def fetch(access: StoreAccess, contribution_id: str) -> tuple[Receipt, list[Triple]]:
-    """A contribution's receipt and data triples.
-
-    :raises NotFound: for an unknown id.
-    :raises Gone: for a withdrawn contribution.
-    """
-    base = access.settings.base_iri
-    graph = contribution_graph(contribution_id, base)
-    store = access.reader()
-    receipt = _existing(store, graph, contribution_id, base)
-    if receipt is None:
-        raise NotFound(f"no contribution {contribution_id}")
-    return receipt, graph_triples(store, graph, 10**7)

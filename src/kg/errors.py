@@ -162,3 +162,24 @@ class InputError(KgError):
 
     status = 400
     type = "input-error"
+
+
+class ValidationTimeout(KgError):
+    """A validation ran past its time limit and its process was stopped."""
+
+    status = 503
+    type = "validation-timeout"
+
+
+class ValidationBusy(KgError):
+    """Every validation slot of this process is taken."""
+
+    status = 503
+    type = "validation-busy"
+
+
+class ValidationCrashed(KgError):
+    """The isolated validation process died (memory cap); the server goes on."""
+
+    status = 503
+    type = "validation-crashed"

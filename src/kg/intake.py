@@ -46,16 +46,23 @@ _XML_DECL = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Payload:
-    """A parsed, checked payload: its triples, SHA-256, contribution id and format."""
+    """A parsed, checked payload: its triples, SHA-256, format and the base IRI its
+    relative IRIs resolved against."""
 
     triples: list[Triple]
     sha256: str
     fmt: str
+    base: str = ""
 
     @property
     def contribution_id(self) -> str:
         """The id a contribution of exactly these bytes gets (a prefix of the hash)."""
         return self.sha256[:20]
+
+    @property
+    def blank_prefix(self) -> str:
+        """The prefix of the names its blank nodes got (see :func:`read_payload`)."""
+        return self.base + "bnode/"
 
     @property
     def subjects(self) -> list[str]:
@@ -123,7 +130,7 @@ def read_payload(
         triples.append(triple)
     if not triples:
         raise UnsafeInput("the payload holds no triples")
-    return Payload(triples, sha, fmt)
+    return Payload(triples, sha, fmt, prefix)
 
 
 def _skolem(term: Term, labels: dict[str, Term], prefix: str) -> Term:

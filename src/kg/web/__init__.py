@@ -13,17 +13,19 @@ from kg.config import Settings
 from kg.errors import ConfigError
 from kg.query import Executor, make_executor
 from kg.store import Store, StoreAccess
+from kg.validation.gateway import ValidationGateway
 
 
 @dataclass
 class KgState:
     """Per-process state: settings, store access, the query executor, the writer store
-    (maintainer mode)."""
+    (maintainer mode), the validation gateway."""
 
     settings: Settings
     access: StoreAccess
     executor: Executor
     update_token_hash: bytes | None = None
+    validation: ValidationGateway | None = None
 
     def writer(self) -> Store:
         """The read-write store of maintainer mode, opened on first use."""
@@ -69,7 +71,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     access = StoreAccess(settings, keep_writer=settings.allow_update)
     token = read_token_hash(settings.update_token_file)
-    state = KgState(settings, access, make_executor(settings, access), token)
+    validation = ValidationGateway(settings, access)
+    state = KgState(settings, access, make_executor(settings, access), token, validation)
     app.extensions["kg"] = state
     contributions.init_app(app, settings, access)
     errors.register(app)

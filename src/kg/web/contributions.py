@@ -12,17 +12,15 @@ import re
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from rdflib import Dataset, URIRef
 
 from kg.config import Settings
-from kg.contributions import Receipt, contribute, fetch, withdraw
+from kg.contributions import ContributionRead, Receipt, contribute, withdraw
 from kg.errors import BadRequest, ConfigError, Forbidden, NotFound, Unauthorized
 from kg.errors import ValidationFailed as Failed
-from kg.provenance import contributions_graph, record_triples
 from kg.store import StoreAccess
-from kg.validation import ValidationOutcome, to_graph, to_rdflib
+from kg.validation import Verdict
 from kg.web.errors import error_response
-from kg.web.validate import access, report_type, request_payload
+from kg.web.validate import access, gateway, report_type, request_body
 
 blueprint = Blueprint("contributions", __name__)
 
@@ -110,7 +108,7 @@ def _after_write(receipt: Receipt, status: int) -> Response:
 @blueprint.errorhandler(Failed)
 def _failed(exc: Failed) -> Response:
     response = error_response(exc.status, exc.type, exc.message)
-    if isinstance(exc.report, ValidationOutcome):
+    if isinstance(exc.report, Verdict):
         body = response.get_json()
         body["report"] = exc.report.summary()
         response.set_data(current_app.json.dumps(body))
@@ -121,12 +119,10 @@ def _failed(exc: Failed) -> Response:
 def post() -> Response:
     """Store a contribution: 201 (new) or 200 (identical one already stored)."""
     contributor = _authorize("kg.tokens", "contributing")
-    settings = access().settings
     source = request.args.get("source") or None
     if source is not None and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", source):
         raise BadRequest("source must be an absolute http(s) IRI")
-    payload = request_payload(settings)
-    receipt = contribute(access(), payload, contributor, source)
+    receipt = contribute(access(), gateway(), request_body(), contributor, source)
     return _after_write(receipt, 201 if receipt.created else 200)
 
 
@@ -140,21 +136,12 @@ def _checked(contribution_id: str) -> str:
 def get(contribution_id: str) -> Response:
     """The contribution's data and record (Turtle, TriG, JSON-LD) or its receipt (JSON)."""
     key = report_type(_GET_TYPES)
-    receipt, triples = fetch(access(), _checked(contribution_id))
+    settings = access().settings
+    task = ContributionRead(_checked(contribution_id), settings.base_iri, key, settings.max_triples)
+    # The query executor runs any task: a pool worker, or the remote store's client.
+    receipt, body = current_app.extensions["kg"].executor.run(task)
     if key == "json":
         return jsonify(receipt.as_json())
-    record = record_triples(access().reader(), receipt.graph, access().settings.base_iri)
-    if key == "trig":
-        dataset = Dataset()
-        data = dataset.graph(URIRef(receipt.graph))
-        for s, p, o in triples:
-            data.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
-        records = dataset.graph(URIRef(contributions_graph(access().settings.base_iri)))
-        for s, p, o in record:
-            records.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
-        body = dataset.serialize(format="trig", encoding="utf-8")
-    else:
-        body = to_graph([*triples, *record]).serialize(format=key, encoding="utf-8")
     mime = next(m for m, k in _GET_TYPES.items() if k == key)
     return Response(body, content_type=f"{mime}; charset=utf-8", headers={"Vary": "Accept"})
 

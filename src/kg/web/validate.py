@@ -1,19 +1,20 @@
 """``POST /validate``: validate a posted RDF document, or a stored graph (``?graph=IRI``).
 
 The answer is 200 whether the data conforms or not: the ``sh:ValidationReport`` as Turtle or
-JSON-LD, or a JSON summary (conforms, counts, results) for ``application/json``.
+JSON-LD, or a JSON summary (conforms, counts, results) for ``application/json``. Parsing,
+the context reads and pySHACL run in this process's validation gateway (isolated processes
+with a deadline); this view only reads the body and sends the report on.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, request
 
-from kg.config import Settings
-from kg.contributions import check_graph, check_payload
 from kg.errors import BadRequest, NotAcceptable, PayloadTooLarge
-from kg.intake import Payload, media_format, read_payload
+from kg.intake import media_format
 from kg.store import StoreAccess
-from kg.validation import ValidationOutcome, serialize_report
+from kg.store.reads import is_iri
+from kg.validation import GraphCheck, Limits, PayloadCheck, ValidationGateway, Verdict
 
 blueprint = Blueprint("validate", __name__)
 
@@ -26,8 +27,14 @@ REPORT_TYPES = {
 
 
 def access() -> StoreAccess:
-    """This process's store access (reader snapshot and single-writer lock)."""
+    """This process's store access (reader version and single-writer lock)."""
     found: StoreAccess = current_app.extensions["kg.access"]
+    return found
+
+
+def gateway() -> ValidationGateway:
+    """This process's validation gateway (made next to the query executor)."""
+    found: ValidationGateway = current_app.extensions["kg"].validation
     return found
 
 
@@ -46,20 +53,14 @@ def read_body(limit: int) -> bytes:
     return data
 
 
-def request_payload(settings: Settings) -> Payload:
-    """Read and safely parse the request body as RDF of its Content-Type, within the caps.
+def request_body() -> tuple[bytes, str]:
+    """The body (within ``max_contribution_bytes``) and its format key, unparsed.
 
-    :raises PayloadTooLarge: over the byte or triple cap.
+    :raises PayloadTooLarge: over the byte cap.
     :raises UnsupportedMediaType: for a media type that is not a triples format.
     """
     fmt = media_format(request.headers.get("Content-Type"))
-    return read_payload(
-        read_body(settings.max_contribution_bytes),
-        fmt,
-        max_bytes=settings.max_contribution_bytes,
-        max_triples=settings.max_triples,
-        base=settings.base_iri,
-    )
+    return read_body(access().settings.max_contribution_bytes), fmt
 
 
 def report_type(types: dict[str, str] = REPORT_TYPES) -> str:
@@ -75,17 +76,23 @@ def report_type(types: dict[str, str] = REPORT_TYPES) -> str:
     return types[best]
 
 
-def render(outcome: ValidationOutcome, key: str, status: int = 200) -> Response:
-    """The outcome as the JSON summary or the report graph."""
-    if key == "json":
-        response = jsonify(outcome.summary())
-        response.status_code = status
-    else:
-        mime = next(m for m, k in REPORT_TYPES.items() if k == key)
-        body = serialize_report(outcome, key)
-        response = Response(body, status=status, content_type=f"{mime}; charset=utf-8")
+def render(verdict: Verdict) -> Response:
+    """The report the worker wrote, with its media type."""
+    mime = next(m for m, k in REPORT_TYPES.items() if k == verdict.fmt)
+    charset = "" if verdict.fmt == "json" else "; charset=utf-8"
+    response = Response(verdict.body, content_type=mime + charset)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def graph_parameter(graph: str) -> str:
+    """The ``graph`` parameter, checked.
+
+    :raises BadRequest: when it is not an absolute http(s) IRI.
+    """
+    if not graph.startswith(("http://", "https://")) or not is_iri(graph):
+        raise BadRequest(f"graph must be an absolute http(s) IRI, not {graph[:200]!r}")
+    return graph
 
 
 @blueprint.route("/validate", methods=["POST"])
@@ -94,9 +101,10 @@ def validate_view() -> Response:
     settings = access().settings
     key = report_type()
     graph = request.args.get("graph")
+    task: GraphCheck | PayloadCheck
     if graph is not None:
-        if not graph.startswith(("http://", "https://")):
-            raise BadRequest("graph must be an absolute http(s) IRI")
-        return render(check_graph(access().reader(), settings, graph), key)
-    payload = request_payload(settings)
-    return render(check_payload(access().reader(), settings, payload), key)
+        task = GraphCheck(graph_parameter(graph), settings.max_triples, settings.shapes, key)
+    else:
+        data, fmt = request_body()
+        task = PayloadCheck(data, fmt, Limits.of(settings), settings.shapes, key)
+    return render(gateway().run(task))

@@ -1,7 +1,14 @@
-"""Validation results: reading a SHACL report graph, and writing it as text, Turtle or JSON-LD."""
+"""Validation results: reading a SHACL report graph, and writing it as text, Turtle, JSON-LD
+or a JSON summary.
+
+A :class:`ValidationOutcome` holds the report graph (inside the validating process); its
+:meth:`~ValidationOutcome.verdict` is the plain, picklable answer that leaves that process,
+with the report already written in the format the client asked for.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +29,18 @@ class Result:
     shape: str | None
 
 
+#: Report formats: the JSON summary, or the report graph as Turtle or JSON-LD.
+REPORT_FORMATS = ("json", "turtle", "jsonld")
+
+
+def count(results: list[Result]) -> dict[str, int]:
+    """Number of results per severity (Violation, Warning, Info)."""
+    out = {"Violation": 0, "Warning": 0, "Info": 0}
+    for result in results:
+        out[result.severity] = out.get(result.severity, 0) + 1
+    return out
+
+
 @dataclass
 class ValidationOutcome:
     """Whether the data conforms (no violations), the report graph and its results."""
@@ -29,19 +48,49 @@ class ValidationOutcome:
     conforms: bool
     report_graph: Graph
     results: list[Result] = field(default_factory=list)
+    shapes_version: str = ""
 
     def counts(self) -> dict[str, int]:
         """Number of results per severity (Violation, Warning, Info)."""
-        out = {"Violation": 0, "Warning": 0, "Info": 0}
-        for result in self.results:
-            out[result.severity] = out.get(result.severity, 0) + 1
-        return out
+        return count(self.results)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary: conforms, counts and the results list."""
         return {
             "conforms": self.conforms,
             "counts": self.counts(),
+            "results": [r.__dict__ for r in self.results],
+        }
+
+    def verdict(self, fmt: str = "") -> Verdict:
+        """The picklable answer; with ``fmt`` (one of :data:`REPORT_FORMATS`) the report
+        is written here and the results list is left out (the body holds them)."""
+        if not fmt:
+            return Verdict(self.conforms, self.counts(), list(self.results), self.shapes_version)
+        if fmt == "json":
+            body = json.dumps(self.summary(), ensure_ascii=False).encode()
+        else:
+            body = serialize_report(self, fmt)
+        return Verdict(self.conforms, self.counts(), [], self.shapes_version, fmt, body)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A validation's answer as plain data: conforms, counts, results (unless ``body``
+    already holds the report, written as ``fmt``) and the shapes version."""
+
+    conforms: bool
+    counts: dict[str, int]
+    results: list[Result]
+    shapes_version: str = ""
+    fmt: str = ""
+    body: bytes = b""
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary: conforms, counts and the results list."""
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts,
             "results": [r.__dict__ for r in self.results],
         }
 
@@ -67,7 +116,7 @@ def _shape_name(shapes: Graph, node: Node | None) -> str | None:
     return f"{parent} (property {path})" if path is not None else str(parent)
 
 
-def read_outcome(report: Graph, shapes: Graph) -> ValidationOutcome:
+def read_outcome(report: Graph, shapes: Graph, shapes_version: str = "") -> ValidationOutcome:
     """Read a pySHACL report graph into results; conforming means no Violation."""
     results: list[Result] = []
     for node in report.objects(None, SH.result):
@@ -86,7 +135,7 @@ def read_outcome(report: Graph, shapes: Graph) -> ValidationOutcome:
     conforms = not any(r.severity == "Violation" for r in results)
     for node in report.subjects(RDF.type, SH.ValidationReport):
         report.set((node, SH.conforms, Literal(conforms)))
-    return ValidationOutcome(conforms, report, results)
+    return ValidationOutcome(conforms, report, results, shapes_version)
 
 
 def serialize_report(outcome: ValidationOutcome, fmt: str) -> bytes:
@@ -96,13 +145,13 @@ def serialize_report(outcome: ValidationOutcome, fmt: str) -> bytes:
     return outcome.report_graph.serialize(format=name, encoding="utf-8")
 
 
-def text_report(outcome: ValidationOutcome, label: str = "") -> str:
+def text_report(outcome: ValidationOutcome | Verdict, label: str = "") -> str:
     """A human-readable report, results grouped by focus node.
 
     >>> text_report(ValidationOutcome(True, Graph()), "x.ttl")
     'x.ttl: conforms (0 violations, 0 warnings)\\n'
     """
-    counts = outcome.counts()
+    counts = outcome.counts if isinstance(outcome, Verdict) else outcome.counts()
     verdict = "conforms" if outcome.conforms else "does NOT conform"
     head = f"{label}: " if label else ""
     lines = [f"{head}{verdict} ({counts['Violation']} violations, {counts['Warning']} warnings)"]

@@ -1,0 +1,98 @@
+"""pySHACL over data merged with its context, the report cut to the data's own nodes.
+
+Only violations make data non-conforming; warnings and infos are reported.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from kg.validation.report import ValidationOutcome, read_outcome
+from kg.validation.shapes import ShapesBundle
+
+#: One validation at a time per process: rdflib parses SPARQL with pyparsing, which is not
+#: thread-safe; two threads parsing at once can leave its parse actions broken for good, and
+#: every later validation in that process then fails. Validation workers run one task at a
+#: time anyway; this matters where tasks run in the web process (a remote store).
+_validating = threading.Lock()
+
+
+def validate(
+    data: Graph,
+    context: Graph | None = None,
+    focus_nodes: Iterable[str] | None = None,
+    *,
+    shapes: ShapesBundle,
+) -> ValidationOutcome:
+    """Validate ``data`` (with ``context`` merged in) against ``shapes``.
+
+    :param focus_nodes: IRIs to validate (default: the subjects of ``data``).
+
+    The merged graph is validated whole and the report is then cut to results about the
+    focus nodes (and blank-node subjects of ``data``): pyshacl's own ``focus_nodes`` option
+    also filters the nested checks on property values (``sh:or``, ``sh:node``...), which
+    silently passes bad values, and nodes known only from the context are not judged here.
+    ``advanced=True`` enables the SPARQL-based target that catches undeclared ``tp:`` terms.
+    """
+    from pyshacl import validate as run
+
+    merged = Graph()
+    for triple in data:
+        merged.add(triple)
+    for triple in context or ():
+        merged.add(triple)
+    if focus_nodes is None:
+        focus = {s for s in data.subjects() if isinstance(s, URIRef)}
+    else:
+        focus = {URIRef(n) for n in focus_nodes}
+    if not focus or len(shapes.graph) == 0:
+        return read_outcome(_empty_report(), shapes.graph, shapes.version)
+    own = focus | {s for s in data.subjects() if isinstance(s, BNode)}
+    with _validating:
+        _, report, _ = run(
+            merged,
+            shacl_graph=shapes.graph,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
+    return read_outcome(_only_about(report, own), shapes.graph, shapes.version)
+
+
+def _only_about(report: Graph, focus: set[URIRef | BNode]) -> Graph:
+    """A copy of ``report`` keeping the results whose focus node is in ``focus``, with
+    ``sh:conforms`` recomputed from the Violations kept."""
+    kept = Graph()
+    root = BNode()
+    kept.add((root, RDF.type, SH.ValidationReport))
+    conforms = True
+    for result in report.objects(None, SH.result):
+        if report.value(result, SH.focusNode) not in focus:
+            continue
+        kept.add((root, SH.result, result))
+        _copy_description(report, result, kept)
+        if report.value(result, SH.resultSeverity) in (None, SH.Violation):
+            conforms = False
+    kept.add((root, SH.conforms, Literal(conforms)))
+    return kept
+
+
+def _copy_description(source: Graph, node: Node, target: Graph) -> None:
+    """Copy ``node``'s triples and, recursively, those of the blank nodes it points to."""
+    for p, o in source.predicate_objects(node):
+        target.add((node, p, o))
+        if isinstance(o, BNode) and (o, None, None) not in target:
+            _copy_description(source, o, target)
+
+
+def _empty_report() -> Graph:
+    report = Graph()
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, Literal(True)))
+    return report
