@@ -106,7 +106,10 @@ class EmbeddedStore:
         Without a dataset the default graph is the union of all graphs; ``union=False`` leaves
         the dataset to the query's own FROM / FROM NAMED.
 
-        :raises QuerySyntaxError: when the text does not parse.
+        :raises QuerySyntaxError: when the text does not parse or the engine fails on it,
+            when it starts or while the answer is read.
+        :raises QueryRefused: when a SERVICE call met the sandbox (no internet sockets).
+        :raises BadRequest: when a dataset graph is not an absolute IRI.
         """
         options = _dataset_options(default_graphs, named_graphs, union and not self.materialized)
         if substitutions:
