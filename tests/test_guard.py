@@ -100,6 +100,7 @@ ENGINE_READINGS = [
     ("PREFIX e: <http://evil/> ASK { SERVICE e:a\\/b {} }", "http://evil/a/b"),
     ("PREFIX e: <http://evil/> ASK { SERVICE e:%2Fq {} }", "http://evil/%2Fq"),
     ("PREFIX e: <http://evil/> ASK { SERVICE e:a.b {} }", "http://evil/a.b"),
+    ("PREFIX service: <http://evil/> ASK { SERVICE service:q {} }", "http://evil/q"),
     ("ASK { SERVICE <http://evil/\\u0071> {} }", "http://evil/q"),
 ]
 
@@ -114,6 +115,8 @@ def test_inspect_reads_service_targets_as_the_engine_does(text: str, target: str
     [
         "PREFIX service: <http://e/> SELECT * { ?s service:p ?o }",
         "PREFIX from: <http://e/> SELECT * { ?s from:p ?o ; from:q ?r }",
+        "PREFIX from: <http://e/> SELECT * { ?s from:p from:o }",
+        "PREFIX service: <http://e/> SELECT * { service:s service:p service:o }",
         "PREFIX load: <http://e/> SELECT * { GRAPH load:g { ?s load:p ?o } }",
     ],
 )

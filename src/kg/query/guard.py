@@ -106,22 +106,23 @@ def _tokens(text: str) -> list[Token]:
     return _unglue(tokens) if glued else tokens
 
 
-def _keyword_of(tokens: list[Token], i: int, previous: str, at_start: bool) -> str | None:
-    """The keyword glued to prefixed name ``i`` (as the engine reads it), or None."""
+def _keyword_of(
+    tokens: list[Token], i: int, previous: str, depth: int, at_start: bool
+) -> str | None:
+    """The keyword glued to prefixed name ``i`` (as the engine reads it), or None: FROM
+    clauses stand outside braces (``depth`` 0), SERVICE calls are followed by a group."""
     prefix = tokens[i][1].partition(":")[0].upper()
     following = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
-    if prefix == "SERVICE" and following == ("open", "{") and previous not in ("GRAPH", "SILENT"):
-        return prefix
-    if prefix == "SILENT" and previous in ("SERVICE", "LOAD"):
-        return prefix
-    if prefix == "NAMED" and previous == "FROM":
-        return prefix
-    if prefix == "FROM" and (following[1] == "{" or following[1].upper().startswith(_FROM_NEXT)):
-        return prefix
+    if prefix == "SERVICE":
+        opens = following == ("open", "{")
+        return prefix if opens and previous not in ("GRAPH", "SERVICE", "SILENT") else None
+    if prefix == "SILENT":
+        return prefix if previous in ("SERVICE", "LOAD") else None
+    if prefix == "NAMED":
+        return prefix if previous == "FROM" else None
+    if prefix == "FROM":
+        return prefix if depth == 0 else None
     return prefix if at_start and prefix in _STARTS else None
-
-
-_FROM_NEXT = ("WHERE", "FROM")
 
 
 def _unglue(tokens: list[Token]) -> list[Token]:
@@ -132,7 +133,7 @@ def _unglue(tokens: list[Token]) -> list[Token]:
         previous = out[-1][1].upper() if out and out[-1][0] == "word" else ""
         keyword = None
         if kind == "pname" and not declaring:
-            keyword = _keyword_of(tokens, i, previous, at_start)
+            keyword = _keyword_of(tokens, i, previous, depth, at_start)
         if keyword is not None:
             out += [("word", value.partition(":")[0]), ("pname", ":" + value.partition(":")[2])]
         else:
