@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import Canary, Server, ServerFactory, free_port
+from conftest import Canary, Server, ServerFactory, free_port, run_kg
 
 from kg.errors import QueryRefused
 from kg.query.federation import confirmed, service_iris
@@ -105,6 +105,15 @@ def test_a_listed_endpoint_answers_with_its_rows(
     text = ROWS.format(target=spelling.format(r=remote))
     direct = requests.get(remote, params={"query": DIRECT}, timeout=30, headers={"Accept": JSON})
     assert values(post(federating, text)) == values(direct) != []
+
+
+def test_kg_query_federates_with_the_same_allowlist(store_dir: Path, remote: str) -> None:
+    text = ROWS.format(target=f"<{remote}>")
+    env = {"KG_SERVICE_ALLOWLIST": remote}
+    done = run_kg("--store", str(store_dir), "query", text, "--format", "csv", env=env)
+    direct = requests.get(remote, params={"query": DIRECT}, timeout=30, headers={"Accept": JSON})
+    assert done.returncode == 0, done.stderr
+    assert sorted(done.stdout.split()[1:]) == values(direct) != []
 
 
 UNLISTED = {
