@@ -78,6 +78,71 @@ def test_inspect_resolves_service_targets(text: str, target: str) -> None:
     assert inspect(text).services == (target,)
 
 
+#: Texts the engine reads differently from a naive tokenizer: (text, what the engine calls).
+ENGINE_READINGS = [
+    ("PREFIX : <http://evil/> SELECT * { SERVICE:q { ?s ?p ?o } }", "http://evil/q"),
+    ("PREFIX : <http://evil/> SELECT * { SERVICE SILENT:q { ?s ?p ?o } }", "http://evil/q"),
+    ("PREFIX : <http://evil/> SELECT * { service:q { ?s ?p ?o } }", "http://evil/q"),
+    ("PREFIX SERVICE: <http://ok/> PREFIX : <http://evil/> ASK { SERVICE:q {} }", "http://evil/q"),
+    (
+        "PREFIX silent: <http://ok/> PREFIX : <http://evil/> ASK { SERVICE silent:q {} }",
+        "http://evil/q",
+    ),
+    (
+        "PREFIX e: <http://e/> ASK { BIND(e:x\\#y AS ?u) SERVICE <http://evil/q> {} }",
+        "http://evil/q",
+    ),
+    (
+        "PREFIX e: <http://e/> ASK { BIND(e:x\\'y AS ?u) SERVICE <http://evil/q> {} "
+        "FILTER(?u != 'z') }",
+        "http://evil/q",
+    ),
+    ("PREFIX e: <http://evil/> ASK { SERVICE e:a\\/b {} }", "http://evil/a/b"),
+    ("PREFIX e: <http://evil/> ASK { SERVICE e:%2Fq {} }", "http://evil/%2Fq"),
+    ("PREFIX e: <http://evil/> ASK { SERVICE e:a.b {} }", "http://evil/a.b"),
+    ("PREFIX service: <http://evil/> ASK { SERVICE service:q {} }", "http://evil/q"),
+    ("ASK { SERVICE <http://evil/\\u0071> {} }", "http://evil/q"),
+]
+
+
+@pytest.mark.parametrize(("text", "target"), ENGINE_READINGS)
+def test_inspect_reads_service_targets_as_the_engine_does(text: str, target: str) -> None:
+    assert inspect(text).services == (target,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PREFIX service: <http://e/> SELECT * { ?s service:p ?o }",
+        "PREFIX from: <http://e/> SELECT * { ?s from:p ?o ; from:q ?r }",
+        "PREFIX from: <http://e/> SELECT * { ?s from:p from:o }",
+        "PREFIX service: <http://e/> SELECT * { service:s service:p service:o }",
+        "PREFIX load: <http://e/> SELECT * { GRAPH load:g { ?s load:p ?o } }",
+    ],
+)
+def test_prefixes_named_like_keywords_still_work_as_prefixes(text: str) -> None:
+    found = inspect(text)
+    assert (found.form, found.services, found.loads, found.from_graphs) == ("select", (), (), ())
+
+
+@pytest.mark.parametrize(
+    ("text", "loads"),
+    [
+        ("PREFIX : <http://evil/> LOAD:x", ("http://evil/x",)),
+        ("PREFIX : <http://evil/> LOAD SILENT:x INTO GRAPH <http://g/>", ("http://evil/x",)),
+        ("INSERT DATA { <a:a> <a:b> <a:c> } ; load <http://evil/x>", ("http://evil/x",)),
+    ],
+)
+def test_inspect_finds_glued_and_later_loads(text: str, loads: tuple[str, ...]) -> None:
+    found = inspect(text)
+    assert (found.form, found.loads) == ("update", loads)
+
+
+def test_inspect_reads_a_glued_from() -> None:
+    found = inspect("PREFIX : <http://evil/> SELECT * FROM:g FROM NAMED:h WHERE { ?s ?p ?o }")
+    assert (found.from_graphs, found.from_named) == (("http://evil/g",), ("http://evil/h",))
+
+
 @pytest.mark.parametrize(
     ("text", "form"),
     [

@@ -117,6 +117,34 @@ SETTINGS: tuple[Setting, ...] = (
         "default-graph-uri may name although no stored graph has that name. Empty by default.",
     ),
     Setting(
+        "federation_workers",
+        1,
+        int,
+        "Query processes of the federation pool (started only when KG_SERVICE_ALLOWLIST is set): "
+        "the only ones that may open internet sockets, for queries whose every SERVICE is listed.",
+    ),
+    Setting(
+        "service_timeout",
+        10.0,
+        float,
+        "Time limit of a federated query (one with SERVICE calls), in seconds (at most "
+        "KG_QUERY_TIMEOUT).",
+    ),
+    Setting(
+        "guard",
+        True,
+        _bool,
+        "The query guard's SERVICE, LOAD and FROM checks (clear early 400s); false leaves only "
+        "its size and nesting limits, and the sandbox alone keeps queries off the network.",
+    ),
+    Setting(
+        "allow_guard_only",
+        False,
+        _bool,
+        "Serve and query even where the seccomp sandbox is unavailable, with the query guard as "
+        "the only defence against queries reaching the network (logged loudly at start).",
+    ),
+    Setting(
         "allow_update",
         False,
         _bool,
@@ -192,6 +220,10 @@ class Settings:
     max_nesting: int
     query_memory_mb: int
     service_allowlist: tuple[str, ...]
+    federation_workers: int
+    service_timeout: float
+    guard: bool
+    allow_guard_only: bool
     allow_update: bool
     update_token_file: str
     max_body_bytes: int
@@ -248,6 +280,11 @@ class Settings:
         for name in ("query_timeout", "validation_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive")
+        for name in ("query_timeout", "service_timeout"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting {name} must be positive")
+        if self.federation_workers <= 0:
+            raise ConfigError("setting federation_workers must be positive")
         if 0 < self.query_memory_mb < 1024:
             raise ConfigError(
                 "setting query_memory_mb must be 0 (no cap) or at least 1024: below that the "

@@ -16,6 +16,8 @@ from __future__ import annotations
 import errno
 import socket
 
+from kg.errors import ConfigError
+
 #: Address families a sandboxed process may not open sockets for.
 BLOCKED_FAMILIES = (socket.AF_INET, socket.AF_INET6)
 
@@ -72,3 +74,30 @@ def available() -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
+
+
+#: The line logged when a server or query runs without the sandbox (guard-only mode).
+GUARD_ONLY_WARNING = (
+    "WARNING: seccomp is unavailable and KG_ALLOW_GUARD_ONLY is set: query processes CAN "
+    "open internet sockets; the query guard is the only defence against SERVICE and LOAD "
+    "reaching the network"
+)
+
+
+def require(allow_guard_only: bool) -> str | None:
+    """Check that query processes can be sandboxed here.
+
+    :param allow_guard_only: accept running without the sandbox.
+    :return: None when the sandbox works; the warning to log when it does not and guard-only
+        mode is accepted.
+    :raises ConfigError: when the sandbox does not work and guard-only mode is not accepted.
+    """
+    if available():
+        return None
+    if not allow_guard_only:
+        raise ConfigError(
+            "seccomp is unavailable (libseccomp or pyseccomp missing), so query processes "
+            "cannot be kept off the network; refusing to run queries (KG_ALLOW_GUARD_ONLY=true "
+            "accepts the query guard as the only defence)"
+        )
+    return GUARD_ONLY_WARNING

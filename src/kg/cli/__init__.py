@@ -98,6 +98,7 @@ def query(ctx: click.Context, query: str, fmt: str, store: str | None) -> None:
     """Run QUERY (text, @file.rq, or - for standard input) and print the result."""
     from kg.query import make_executor, make_task, prepare
     from kg.results import GRAPH_FORMS
+    from kg.sandbox import require as require_sandbox
 
     settings = _settings(ctx, store=store)
     text = _read_query(query)
@@ -107,6 +108,10 @@ def query(ctx: click.Context, query: str, fmt: str, store: str | None) -> None:
         fmt = "turtle"
     if not graph and fmt in ("turtle", "ntriples", "jsonld", "rdfxml"):
         raise InputError(f"a {found.form} result cannot be written as {fmt}")
+    if not settings.is_remote:
+        warning = require_sandbox(settings.allow_guard_only)
+        if warning:
+            click.echo(f"kg: {warning}", err=True)
     executor = make_executor(settings)
     try:
         outcome = executor.run(make_task(text, fmt, found))

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from kg.config import Settings
 from kg.errors import KgError, QueryCrashed, QueryTimeout, TooManyRequests
@@ -66,7 +66,9 @@ class QueryPool:
             memory_mb=settings.query_memory_mb,
             allowlist=settings.service_allowlist,
             network=network,
+            guard_only=settings.allow_guard_only,
         )
+        self.restarts = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._started = False
         self._lock = threading.Lock()
@@ -98,6 +100,7 @@ class QueryPool:
         with self._lock:
             self._all.remove(worker)
             self._idle.put(self._spawn())
+            self.restarts += 1
 
     def run(self, task: T, timeout: float | None = None) -> Any:
         """Run ``task`` in a free worker within ``timeout`` seconds (default: the setting).
@@ -184,9 +187,19 @@ class RemoteExecutor:
         """Nothing to stop."""
 
 
-Executor = QueryPool | RemoteExecutor
+if TYPE_CHECKING:
+    from kg.query.federation import FederatedExecutor
+
+Executor = Union[QueryPool, RemoteExecutor, "FederatedExecutor"]
 
 
 def make_executor(settings: Settings, access: StoreAccess | None = None) -> Executor:
-    """The executor for the configured store: a process pool, or the remote endpoint."""
-    return RemoteExecutor(settings) if settings.is_remote else QueryPool(settings, access)
+    """The executor for the configured store: a process pool (two with an allowlist: see
+    :mod:`kg.query.federation`), or the remote endpoint."""
+    if settings.is_remote:
+        return RemoteExecutor(settings)
+    if settings.service_allowlist:
+        from kg.query.federation import FederatedExecutor
+
+        return FederatedExecutor(settings, access)
+    return QueryPool(settings, access)

@@ -10,6 +10,7 @@ import argparse
 import json
 import resource
 import socket
+import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Protocol, Self
@@ -18,7 +19,7 @@ from kg.errors import KgError, QueryRefused, StoreError
 from kg.query.channel import Channel
 from kg.query.guard import allowed
 from kg.results import Term
-from kg.sandbox import block_network
+from kg.sandbox import SandboxUnavailable, block_network
 from kg.serializers import serialize
 from kg.store import Version
 from kg.store.base import Store
@@ -40,6 +41,7 @@ class QueryTask:
     version: Version = (0, 0, 0)
     union: bool = True
     substitutions: dict[str, Term] | None = None
+    federated: bool = False
 
     def run(self, store: Store, config: WorkerConfig) -> QueryOutcome:
         """Answer this query from ``store`` (see :func:`execute`)."""
@@ -74,6 +76,7 @@ class WorkerConfig:
     memory_mb: int
     allowlist: tuple[str, ...]
     network: bool = False
+    guard_only: bool = False
 
     def to_json(self) -> str:
         """The config as one JSON argument for the worker command line."""
@@ -160,10 +163,15 @@ def serve(conn: Channel, config: WorkerConfig, version: Version | None = None) -
     the snapshot is opened at start, before any task arrives. Unless the config allows the
     network, internet sockets are blocked (seccomp) before anything else happens.
 
-    :raises SandboxUnavailable: when the network cannot be blocked (the worker exits).
+    A task that fails is answered with an error and the worker goes on: a
+    :class:`~kg.errors.KgError` as it is, anything else as an internal error (its type and
+    message go to standard error). Only a real crash (an engine abort) ends the process.
+
+    :raises SandboxUnavailable: when the network cannot be blocked and the config does not
+        accept guard-only mode (the worker exits).
     """
     if not config.network:
-        block_network()
+        _sandbox(config.guard_only)
     _cap_memory(config.memory_mb)
     store: EmbeddedStore | None = None
     seen: Version | None = None
@@ -187,7 +195,19 @@ def serve(conn: Channel, config: WorkerConfig, version: Version | None = None) -
             reply = ("error", exc)
         except MemoryError:
             reply = ("error", KgError("the query ran out of memory"))
+        except Exception as exc:  # a fault in a task: answer it, keep the process
+            print(f"kg query worker: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            reply = ("error", KgError(f"the query failed unexpectedly ({type(exc).__name__})"))
         conn.send(reply)
+
+
+def _sandbox(guard_only: bool) -> None:
+    """Block internet sockets; where seccomp is missing, go on only in guard-only mode."""
+    try:
+        block_network()
+    except SandboxUnavailable:
+        if not guard_only:
+            raise
 
 
 def main(argv: list[str] | None = None) -> None:

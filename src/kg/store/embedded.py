@@ -10,12 +10,12 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from kg.errors import QuerySyntaxError, StoreError
+from kg.errors import BadRequest, QuerySyntaxError, StoreError
 from kg.results import SELECT, QueryResult, Term
 from kg.store import union as union_copy
 from kg.store.jsonrows import write_select
 from kg.store.rdfio import rdf_format
-from kg.store.terms import collect, parse_quads, to_engine
+from kg.store.terms import ENGINE_ERRORS, collect, engine_failure, parse_quads, to_engine
 
 _T = TypeVar("_T")
 
@@ -130,7 +130,10 @@ class EmbeddedStore:
         Without a dataset the default graph is the union of all graphs; ``union=False`` leaves
         the dataset to the query's own FROM / FROM NAMED.
 
-        :raises QuerySyntaxError: when the text does not parse.
+        :raises QuerySyntaxError: when the text does not parse or the engine fails on it,
+            when it starts or while the answer is read.
+        :raises QueryRefused: when a SERVICE call met the sandbox (no internet sockets).
+        :raises BadRequest: when a dataset graph is not an absolute IRI.
         :raises StoreError: when the store cannot be read.
         """
 
@@ -150,17 +153,18 @@ class EmbeddedStore:
     ) -> QueryResult:
         try:
             raw = self._engine.query(text, base_iri=base_iri, **options)
+            if write == "json" and isinstance(raw, ox.QuerySolutions):
+                variables = [v.value for v in raw.variables]
+                body, size, truncated = write_select(variables, raw, row_limit)
+                written = ("json", body, size)
+                return QueryResult(SELECT, variables, truncated=truncated, written=written)
+            return collect(raw, row_limit)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"the query does not parse: {exc}") from None
         except FileNotFoundError:
-            raise
-        except (OSError, RuntimeError, ValueError) as exc:
-            raise QuerySyntaxError(f"the query cannot be evaluated: {exc}") from None
-        if write == "json" and isinstance(raw, ox.QuerySolutions):
-            variables = [v.value for v in raw.variables]
-            body, size, truncated = write_select(variables, raw, row_limit)
-            return QueryResult(SELECT, variables, truncated=truncated, written=("json", body, size))
-        return collect(raw, row_limit)
+            raise  # a compaction removed the snapshot's files: _reading reopens and retries
+        except ENGINE_ERRORS as exc:  # also while the answer is read: SERVICE runs lazily
+            raise engine_failure(exc) from None
 
     def update(self, text: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update in one transaction (the store leaves materialized mode first:
@@ -187,8 +191,12 @@ class EmbeddedStore:
         )
 
     def has_graph(self, iri: str) -> bool:
-        """True when a named graph with this IRI exists."""
-        return bool(self._reading(lambda: self._engine.contains_named_graph(ox.NamedNode(iri))))
+        """True when a named graph with this IRI exists (never for a text that is no IRI)."""
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return bool(self._reading(lambda: self._engine.contains_named_graph(node)))
 
     def __len__(self) -> int:
         """The number of quads in named graphs (and in the default graph unless it is the
@@ -292,7 +300,18 @@ def _dataset_options(
     if default is None and named is None:
         return {"use_default_graph_as_union": True} if union else {}
     options: dict[str, Any] = {}
-    options["default_graph"] = [ox.NamedNode(g) for g in default] if default else []
+    options["default_graph"] = [_graph_name(g) for g in default] if default else []
     if named is not None:
-        options["named_graphs"] = [ox.NamedNode(g) for g in named]
+        options["named_graphs"] = [_graph_name(g) for g in named]
     return options
+
+
+def _graph_name(iri: str) -> Any:
+    """The engine's name for a dataset graph.
+
+    :raises BadRequest: when ``iri`` is not an absolute IRI.
+    """
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        raise BadRequest(f"<{iri}> is not an absolute IRI: it cannot name a graph") from None

@@ -7,6 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.errors import KgError, QueryRefused, QuerySyntaxError
 from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term
 from kg.store.rdfio import rdf_format
 
@@ -102,3 +103,21 @@ def collect(raw: Any, row_limit: int) -> QueryResult:
             return QueryResult(CONSTRUCT, triples=triples, truncated=True)
         triples.append(triple)
     return QueryResult(CONSTRUCT, triples=triples)
+
+
+#: Errors the engine raises while it starts or iterates over an answer (``OSError`` includes
+#: ``PermissionError``: a SERVICE call the sandbox refused).
+ENGINE_ERRORS = (OSError, RuntimeError, ValueError)
+
+
+def engine_failure(exc: Exception) -> KgError:
+    """The error to report for an engine error raised while a query runs.
+
+    A refused socket means a SERVICE call met the sandbox: the query itself is refused.
+    """
+    if isinstance(exc, PermissionError):
+        return QueryRefused(
+            "SERVICE is not allowed: this endpoint does not federate (queries cannot reach "
+            "the network)"
+        )
+    return QuerySyntaxError(f"the query cannot be evaluated: {exc}")

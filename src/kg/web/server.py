@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import sys
 from typing import Any
 
 from flask import Flask
 
+from kg import sandbox
 from kg.config import Settings, export
 from kg.errors import ConfigError
 from kg.web import create_app
@@ -25,7 +27,9 @@ def is_loopback(host: str) -> bool:
 def check_serving(settings: Settings) -> None:
     """Refuse unsafe combinations before starting.
 
-    :raises ConfigError: maintainer mode on a non-loopback address without a token file.
+    :raises ConfigError: maintainer mode on a non-loopback address without a token file;
+        an embedded store where query processes cannot be sandboxed, unless guard-only mode
+        is accepted (then a warning line goes to standard error).
     """
     if settings.allow_update and not is_loopback(settings.host):
         if not settings.update_token_file:
@@ -33,6 +37,10 @@ def check_serving(settings: Settings) -> None:
                 "refusing --allow-update on a non-loopback address without a token "
                 "(set KG_UPDATE_TOKEN_FILE or --token-file)"
             )
+    if not settings.is_remote:
+        warning = sandbox.require(settings.allow_guard_only)
+        if warning:
+            print(f"kg: {warning}", file=sys.stderr, flush=True)
 
 
 def app_from_environment() -> Flask:
