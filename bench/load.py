@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         "lookup_iris": len(mix.iris),
         "contributions_sent": len(mix.recorder.contributions),
     }
-    summary = loadreport.summarize(mix.recorder.samples, kill_at, memory, check)
+    summary = loadreport.summarize(mix.recorder.samples, kill_at, memory, check, mix.recorder.shed)
     path = loadreport.write(args.out, stamp, config, summary)
     print(path.read_text())
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import requests
@@ -47,6 +48,8 @@ JOIN = (
 #: A cross join of every triple with every triple with every triple: runs into the time limit.
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: Request kinds and their weights.
+#: How often a contribution the server shed (503/429 with Retry-After) is sent again.
+SHED_RETRIES = 10
 WEIGHTS = {"lookup": 55, "aggregate": 15, "join": 15, "contribution": 12, "cross-join": 3}
 
 
@@ -80,6 +83,8 @@ class Recorder:
 
     samples: list[Sample] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
+    #: Shed answers (status and error type) that a contribution was sent again after.
+    shed: Counter[str] = field(default_factory=Counter)
 
 
 def payload(tag: str, client: int, n: int, rng: random.Random) -> Contribution:
@@ -108,6 +113,17 @@ def error_of(response: requests.Response) -> tuple[str | None, str | None]:
         return str(error["type"]), str(error["message"])[:200]
     except (ValueError, KeyError, TypeError):
         return "unreadable-error-body", response.text[:200]
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Seconds to wait before sending again, for a 429 or 503 with ``Retry-After`` (capped
+    at 2 s so the run keeps its pace); None for any other answer."""
+    if response.status_code not in (429, 503) or "Retry-After" not in response.headers:
+        return None
+    try:
+        return min(2.0, max(0.1, float(response.headers["Retry-After"])))
+    except ValueError:
+        return None
 
 
 class Client(threading.Thread):
@@ -169,12 +185,25 @@ class Client(threading.Thread):
         )
 
     def contribute(self, contribution: Contribution) -> requests.Response:
-        """POST /contributions with the contributor's Bearer token."""
+        """POST /contributions with the contributor's Bearer token; a 503 or 429 that says
+        when to come back (``Retry-After``: the server shed the request, every validation
+        slot was taken) is sent again then, as a well-behaved client does, up to
+        :data:`SHED_RETRIES` times. Each shed answer is counted."""
         headers = {"Authorization": f"Bearer {self.mix.token}", "Content-Type": "text/turtle"}
         body = contribution.turtle.encode()
-        return self.session.post(
-            self.mix.url + "/contributions", data=body, headers=headers, timeout=self.mix.timeout
-        )
+        for _ in range(SHED_RETRIES):
+            response = self.session.post(
+                self.mix.url + "/contributions",
+                data=body,
+                headers=headers,
+                timeout=self.mix.timeout,
+            )
+            wait = retry_after(response)
+            if wait is None or self.stop.is_set():
+                return response
+            self.mix.recorder.shed[f"{response.status_code} {error_of(response)[0]}"] += 1
+            self.stop.wait(wait)
+        return response
 
 
 @dataclass

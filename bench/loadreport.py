@@ -55,9 +55,15 @@ def growth(start_kib: int, end_kib: int) -> float:
 
 
 def summarize(
-    samples: list[Sample], kill_at: float, memory: dict[str, Any], check: Check
+    samples: list[Sample],
+    kill_at: float,
+    memory: dict[str, Any],
+    check: Check,
+    shed: Counter[str] | None = None,
 ) -> dict[str, Any]:
-    """The figures and the verdict on each target."""
+    """The figures and the verdict on each target. ``shed``: the answers (429 or 503 with
+    ``Retry-After``) after which a contribution was sent again; the answer recorded for the
+    contribution is the last one."""
     before = [s for s in samples if s.end < kill_at]
     bad = [s for s in samples if s.status >= 500 and label(s) != EXPECTED_5XX]
     series = memory.pop("series", [])
@@ -68,6 +74,7 @@ def summarize(
         "statuses": dict(Counter(label(s) for s in samples).most_common()),
         "unexpected_5xx": dict(Counter(label(s) for s in bad)),
         "unexpected_5xx_messages": dict(Counter(f"{label(s)}: {s.message}" for s in bad)),
+        "shed_and_sent_again": dict(shed or {}),
         "unanswered_before_kill": dict(Counter(label(s) for s in before if s.status == 0)),
         "kinds": by_kind(samples),
         "memory_mib": {
@@ -141,6 +148,9 @@ def markdown(config: dict[str, Any], summary: dict[str, Any]) -> str:
     lines[-1] += f"{summary['unanswered_at_kill']}."
     lines += ["", "| status | count |", "| --- | ---: |"]
     lines += [f"| {k} | {v} |" for k, v in summary["statuses"].items()]
+    if summary.get("shed_and_sent_again"):
+        lines += ["", "Contributions the server shed (Retry-After) and the client sent again:", ""]
+        lines += [f"- {k} ({v}x)" for k, v in summary["shed_and_sent_again"].items()]
     if summary["unexpected_5xx_messages"]:
         lines += ["", "Unexpected 5xx:", ""]
         lines += [f"- {k} ({v}x)" for k, v in summary["unexpected_5xx_messages"].items()]

@@ -38,8 +38,14 @@ def big_body(tag: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def hurried(server_factory: ServerFactory) -> Server:
-    """A server whose validations may run 2 s."""
-    return server_factory(KG_VALIDATION_TIMEOUT="2", KG_MAX_BODY_BYTES="4194304")
+    """A server with one web worker whose validations may run 2 s, one at a time, with one
+    more waiting."""
+    return server_factory(
+        KG_VALIDATION_TIMEOUT="2",
+        KG_MAX_BODY_BYTES="4194304",
+        KG_WORKERS="1",
+        KG_VALIDATION_QUEUE="1",
+    )
 
 
 def validate(server: Server, data: bytes = b"", **params: str) -> requests.Response:
@@ -64,18 +70,18 @@ def test_a_validation_over_the_limit_is_503_and_the_server_goes_on(hurried: Serv
     assert _answered(hurried, SMALL) == 200
 
 
-def test_a_validation_finding_no_free_slot_is_503_busy(hurried: Server) -> None:
+def test_one_validation_waits_for_the_slot_and_one_more_is_503_busy(hurried: Server) -> None:
+    bodies = [big_body(t) for t in ("x", "y", "z")]
     answers: list[requests.Response] = []
     senders = [
-        threading.Thread(target=lambda t=t: answers.append(validate(hurried, big_body(t))))
-        for t in ("x", "y")
+        threading.Thread(target=lambda b=b: answers.append(validate(hurried, b))) for b in bodies
     ]
     for sender in senders:
         sender.start()
     for sender in senders:
         sender.join()
-    types = [a.json()["error"]["type"] for a in answers if a.status_code == 503]
-    assert len(types) == 2 and "validation-busy" in types
+    types = sorted(a.json()["error"]["type"] for a in answers if a.status_code == 503)
+    assert types == ["validation-busy", "validation-timeout", "validation-timeout"]
 
 
 def _niceness(pid: int) -> int:

@@ -184,15 +184,22 @@ SETTINGS: tuple[Setting, ...] = (
         1,
         int,
         "Isolated validation processes per web worker, apart from the query processes "
-        "(validations running at once per web worker; one more is refused with 503). Keep it "
-        "below a web worker's request threads (granian: the lower of threads and "
-        "query_workers), or validations could hold them all.",
+        "(validations running at once per web worker). granian gets one request thread more "
+        "per validation that may run or wait, so validations never hold the lookups' threads.",
     ),
     Setting(
         "validation_timeout",
         20.0,
         float,
         "Hard time limit of one validation or contribution check, in seconds (503 over it).",
+    ),
+    Setting(
+        "validation_queue",
+        1,
+        int,
+        "Validations that may wait for a busy validation slot per web process (within their "
+        "time limit); one more gets 503 validation-busy at once. Each waiting request holds a "
+        "request thread.",
     ),
 )
 
@@ -234,6 +241,7 @@ class Settings:
     max_triples: int
     validation_workers: int
     validation_timeout: float
+    validation_queue: int
 
     @classmethod
     def build(
@@ -283,6 +291,8 @@ class Settings:
         for name in ("query_timeout", "service_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive")
+        if self.validation_queue < 0:
+            raise ConfigError("setting validation_queue must be 0 or more")
         if self.federation_workers <= 0:
             raise ConfigError("setting federation_workers must be positive")
         if 0 < self.query_memory_mb < 1024:

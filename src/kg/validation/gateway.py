@@ -6,8 +6,10 @@ are answered while validations run. Each validation process has the query worker
 cap, blocks internet sockets with seccomp before its first task, runs at the lowest CPU
 priority, and is killed and replaced when a validation overruns ``validation_timeout``.
 
-A validation that finds no free slot is refused at once (503) instead of waiting: a waiting
-request would hold one of the web process's few request threads and stall the lookups.
+A validation that finds every slot taken waits for one, within its own time limit, but only
+``validation_queue`` may wait at once; one more is refused at once (503 ``validation-busy``):
+each waiting request holds one of the web process's request threads, and the server gives
+each process just enough threads for its query workers, validation workers and this queue.
 
 With a remote store there is no snapshot to open in a child process; the gateway then runs
 tasks in the calling process (the store's HTTP timeout bounds the reads, nothing bounds
@@ -17,6 +19,7 @@ pySHACL): serve contributions and validation from an embedded store.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Protocol, TypeVar
 
 from kg.config import Settings
@@ -59,6 +62,9 @@ class ValidationGateway:
         self.warm = warm
         self.limit = settings.validation_timeout
         self._slots = threading.BoundedSemaphore(settings.validation_workers)
+        self._admitted = threading.BoundedSemaphore(
+            settings.validation_workers + settings.validation_queue
+        )
         self._pool: QueryPool | None = None
         if not settings.is_remote:
             own = settings.replace(
@@ -69,23 +75,32 @@ class ValidationGateway:
     def run(self, task: Check[R]) -> R:
         """The task's answer, computed within ``validation_timeout`` seconds.
 
-        :raises ValidationBusy: when every validation slot is taken.
-        :raises ValidationTimeout: when it overran (its process is replaced).
+        :raises ValidationBusy: when every validation slot is taken and the queue is full.
+        :raises ValidationTimeout: when it overran (its process is replaced), or waited for a
+            slot until its time was up.
         :raises ValidationCrashed: when its process died (e.g. over the memory cap).
         :raises KgError: whatever the task itself refuses (bad input, no such graph...).
         """
-        if not self._slots.acquire(blocking=False):
+        if not self._admitted.acquire(blocking=False):
             raise ValidationBusy("every validation slot is busy; try again in a few seconds")
         try:
-            return self._run(task)
+            started = time.monotonic()
+            if not self._slots.acquire(timeout=self.limit):
+                raise ValidationTimeout(
+                    f"no validation slot freed up within the {self.limit:g} s limit; try again"
+                )
+            try:
+                return self._run(task, self.limit - (time.monotonic() - started))
+            finally:
+                self._slots.release()
         finally:
-            self._slots.release()
+            self._admitted.release()
 
-    def _run(self, task: Check[R]) -> R:
+    def _run(self, task: Check[R], remaining: float) -> R:
         if self._pool is None:
             return task.check(open_store(self.settings, read_only=True))
         try:
-            result: R = self._pool.run(task)
+            result: R = self._pool.run(task, timeout=max(0.0, remaining))
         except QueryTimeout:
             self._warm()
             raise ValidationTimeout(

@@ -78,6 +78,15 @@ def _gunicorn(settings: Settings) -> None:
     Application().run()
 
 
+def _blocking_threads(settings: Settings) -> int:
+    """Request threads per granian worker: one per query worker (more would only queue on
+    the pool; granian serves fastest so, measured), plus one per validation that may run or
+    wait, so that validations never hold the threads lookups need; at most ``threads``
+    more than the query workers."""
+    validations = settings.validation_workers + settings.validation_queue
+    return settings.query_workers + min(settings.threads, validations)
+
+
 def _granian(settings: Settings) -> None:
     from granian import Granian
     from granian.constants import Interfaces
@@ -90,9 +99,7 @@ def _granian(settings: Settings) -> None:
         address=settings.host,
         port=settings.port,
         workers=_workers(settings),
-        # More request threads than query workers would only queue on the pool: granian
-        # serves fastest with one blocking thread per query worker (measured).
-        blocking_threads=min(settings.threads, settings.query_workers),
+        blocking_threads=_blocking_threads(settings),
         websockets=False,
         # The app writes the access log itself (kg.web.access): buffered, far cheaper.
         log_access=False,
