@@ -64,7 +64,7 @@ def read_token_hash(path: str) -> bytes | None:
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
     from kg.contributions import StoreAccess
-    from kg.web import contributions, errors, pages, resources, sparql, validate
+    from kg.web import budget, contributions, errors, pages, resources, sparql, validate
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.fast import FastQueries
 
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]
+    app.wsgi_app = budget.install(app.wsgi_app, settings)  # type: ignore[method-assign,assignment]
     if settings.access_log:
         app.wsgi_app = AccessLog(app.wsgi_app, LineBuffer())  # type: ignore[method-assign]
     return app

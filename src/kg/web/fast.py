@@ -25,7 +25,15 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import HTTP_STATUS_CODES
 
 from kg.errors import KgError
-from kg.web.answer import CORS, Plan, endpoint_url, error_body, plan_query, run_plan
+from kg.web.answer import (
+    CORS,
+    Plan,
+    endpoint_url,
+    error_answer,
+    kg_error_answer,
+    plan_query,
+    run_plan,
+)
 from kg.web.protocol import parse_request
 
 if TYPE_CHECKING:
@@ -60,15 +68,14 @@ class FastQueries:
                 return self.app(environ, start_response)
             body, headers = run_plan(self.state, plan)
             status = 200
+            headers += CORS
         except KgError as exc:
-            status, body = exc.status, error_body(exc.status, exc.type, exc.message)
-            headers = [("Content-Type", "application/json")]
+            status, (body, headers) = exc.status, kg_error_answer(exc)
         except Exception:
             log.exception("unexpected error")
-            status, body = 500, error_body(500, "internal-error", "an unexpected error occurred")
-            headers = [("Content-Type", "application/json")]
-        extra = CORS if status == 200 else CORS[:1]
-        headers += [*extra, ("Content-Length", str(len(body)))]
+            status = 500
+            body, headers = error_answer(500, "internal-error", "an unexpected error occurred")
+        headers.append(("Content-Length", str(len(body))))
         start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Error').upper()}", headers)
         return [body]
 
