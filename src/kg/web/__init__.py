@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask import Flask
 
 from kg.config import Settings
-from kg.errors import ConfigError
 from kg.query import Executor, make_executor
 from kg.store import Store, open_store
+from kg.tokens import Tokens, match, read_tokens
 
 
 @dataclass
@@ -22,7 +19,7 @@ class KgState:
 
     settings: Settings
     executor: Executor
-    update_token_hash: bytes | None = None
+    update_tokens: Tokens | None = None
     _writer: Store | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -38,27 +35,10 @@ class KgState:
         self.executor.generation += 1
 
     def token_ok(self, presented: str | None) -> bool:
-        """Constant-time comparison of a presented token with the stored hash."""
-        if self.update_token_hash is None:
+        """Constant-time comparison of a presented token with the update tokens' digests."""
+        if self.update_tokens is None:
             return True
-        digest = hashlib.sha256((presented or "").encode()).digest()
-        return hmac.compare_digest(digest, self.update_token_hash)
-
-
-def read_token_hash(path: str) -> bytes | None:
-    """SHA-256 of the token in ``path`` (first line), or None when no file is set.
-
-    :raises ConfigError: when the file is set but unreadable or empty.
-    """
-    if not path:
-        return None
-    try:
-        token = Path(path).read_text(encoding="utf-8").strip().splitlines()[0].strip()
-    except (OSError, IndexError):
-        raise ConfigError(f"cannot read a token from {path}") from None
-    if not token:
-        raise ConfigError(f"the token file {path} is empty")
-    return hashlib.sha256(token.encode()).digest()
+        return match(self.update_tokens, presented) is not None
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -72,7 +52,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    state = KgState(settings, make_executor(settings), read_token_hash(settings.update_token_file))
+    update_tokens = read_tokens(settings.update_token_file, "maintainer") or None
+    state = KgState(settings, make_executor(settings), update_tokens)
     app.extensions["kg"] = state
     writer = state.writer if settings.allow_update else None
     contributions.init_app(app, settings, StoreAccess(settings, writer))
