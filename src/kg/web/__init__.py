@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from kg.contributions import StoreAccess
     from kg.web import budget, contributions, errors, pages, resources, sparql, validate
     from kg.web.access import AccessLog, LineBuffer
+    from kg.web.bodies import SizedBodies
     from kg.web.fast import FastQueries
 
     settings = settings or Settings.build()
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
+    app.wsgi_app = SizedBodies(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]
     app.wsgi_app = budget.install(app.wsgi_app, settings)  # type: ignore[method-assign,assignment]
     if settings.access_log:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from kg.errors import KgError
+from kg.errors import KgError, PayloadTooLarge
 from kg.web.answer import error_answer
 
 log = logging.getLogger("kg.web")
@@ -36,11 +36,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
-        status = exc.code or 500
+        status, type_ = exc.code or 500, _slug(exc.name)
         message = exc.description or exc.name
         if status == 413:
+            type_ = PayloadTooLarge.type
             message = "the request body is larger than the server accepts"
-        return error_response(status, _slug(exc.name), message)
+        return error_response(status, type_, message)
 
     @app.errorhandler(Exception)
     def _other(exc: Exception) -> Response:

@@ -4,8 +4,8 @@ Flask's request and response machinery costs more than the rest of a small query
 in the web process. This middleware answers ``GET /sparql?query=...`` itself, through the
 same parsing, guard, negotiation and executor as the Flask view (:func:`plan_query` and
 :func:`run_plan` of :mod:`kg.web.answer`), and passes every other request (other paths
-and methods, the service description, updates, anything it cannot decode) to the Flask app
-unchanged.
+and methods, the service description, updates) to the Flask app unchanged. Parameters that
+are not percent-encoded UTF-8 get the same 400 as from the Flask view.
 
 It keeps the plans (guarded, negotiated tasks) of the last :data:`PLAN_CACHE` distinct
 requests, keyed by query string, Accept header and endpoint URL, as endpoints keep parsed
@@ -19,7 +19,6 @@ import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import HTTP_STATUS_CODES
@@ -34,7 +33,7 @@ from kg.web.answer import (
     plan_query,
     run_plan,
 )
-from kg.web.protocol import parse_request
+from kg.web.protocol import decode_params, parse_request
 
 if TYPE_CHECKING:
     from kg.web import KgState
@@ -80,27 +79,13 @@ class FastQueries:
         return [body]
 
     def _plan(self, query_string: str, accept: str | None, base_iri: str) -> Plan | None:
-        """The plan of a query sent by GET, or None when the Flask app should answer
-        (parameters it decodes its own way, or no ``query``). Errors are raised, not kept.
+        """The plan of a query sent by GET, or None when the Flask app should answer (no
+        ``query``: the service description). Errors are raised, not kept.
 
         :raises KgError: for a refused, malformed or unanswerable query.
         """
-        params = _params(query_string)
-        if params is None or "query" not in params:
+        params = decode_params(query_string.encode("latin-1"))
+        if "query" not in params:
             return None
         parsed = parse_request("GET", params, MultiDict(), None, b"")
         return plan_query(self.state, parsed, accept, base_iri)
-
-
-def _params(query_string: str) -> MultiDict[str, str] | None:
-    """The URL parameters, or None when they are not plain percent-encoded UTF-8 (the Flask
-    path then decodes them its own way)."""
-    try:
-        pairs = parse_qsl(
-            query_string.encode("latin-1").decode("ascii"),
-            keep_blank_values=True,
-            errors="strict",
-        )
-    except (UnicodeError, ValueError):
-        return None
-    return MultiDict(pairs)
