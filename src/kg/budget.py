@@ -6,9 +6,15 @@ client's debt, which drains at ``seconds / window`` per second; a client whose d
 over ``seconds`` waits until it has drained below. A client that never runs more than
 ``seconds / window`` queries at once on average never meets it.
 
-The accounting lives in a small table of fixed slots in a memory-mapped file, so that the
-worker processes of one server share it; a ``flock`` on the file (and a thread lock within a
-process) makes each update atomic. Without a file the table is this process's own.
+The accounting lives in a memory-mapped file that the worker processes of one server share.
+Each process owns one *lane* of it, a small hash table of clients that only that process
+writes; a budget check adds up the client's entries in every lane. So a request takes no lock
+that another process could hold (a process holding one could wait for its interpreter lock
+for milliseconds while every other process waits for it); the price is that processes
+admitting the same client at the same instant may let it run one request more each. Lanes
+are claimed with ``flock`` when a process opens the table; a lane whose process has died is
+taken over (and cleared) by the next process that opens it. Without a file the table is
+this process's own.
 
 >>> table = BudgetTable(Limits(concurrency=1, seconds=10, window=60))
 >>> table.admit("192.0.2.1")
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import math
 import mmap
 import os
@@ -36,17 +43,25 @@ from functools import lru_cache
 from kg.config import Settings
 from kg.errors import RateLimited
 
+log = logging.getLogger("kg.budget")
+
 #: One slot: client key (16-byte digest), queries running, debt in seconds, time of the debt.
 SLOT = struct.Struct("<16sidd")
-#: The file's header: a magic string and the number of slots.
-HEADER = struct.Struct("<8sI")
-MAGIC = b"kgbudget"
-#: Slots in a table; a client that finds none free takes the least used of its probe window.
-SLOTS = 4096
+#: The file's header: a magic string, lanes in use (the highest claimed + 1), slots a lane.
+HEADER = struct.Struct("<8sII")
+MAGIC = b"kgbudgt2"
+#: Lanes (processes) a table holds, and the process id owning each.
+LANES = 32
+PID = struct.Struct("<q")
+#: Slots in a lane; a client that finds none free takes the least used of its probe window.
+SLOTS = 2048
 PROBES = 16
 #: A slot untouched this long forgets its running queries (their process may have died).
 STALE_SECONDS = 600.0
 _EMPTY = bytes(16)
+_LANE_BYTES = SLOTS * SLOT.size
+_SLOTS_AT = HEADER.size + LANES * PID.size
+SIZE = _SLOTS_AT + LANES * _LANE_BYTES
 
 
 @dataclass(frozen=True)
@@ -75,8 +90,18 @@ def client_key(client: str) -> bytes:
     return hashlib.blake2b(client.encode("utf-8", "replace"), digest_size=16).digest()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class BudgetTable:
-    """The shared table of running queries and query-second debts, one slot per client.
+    """Running queries and query-second debts per client, in lanes of a shared table.
 
     :param limits: the budgets.
     :param path: the file the processes share (created when missing); empty: this process's
@@ -86,31 +111,54 @@ class BudgetTable:
     def __init__(self, limits: Limits, path: str = "") -> None:
         self.limits = limits
         self.path = path
-        self._lock = threading.Lock()
         self._open()
         os.register_at_fork(after_in_child=self._open)
 
     def _open(self) -> None:
-        """Map the table (again in a forked child: its own descriptor, so its own lock)."""
-        size = HEADER.size + SLOTS * SLOT.size
+        """Map the table and claim a lane (again in a forked child: a lane of its own)."""
         self._lock = threading.Lock()
         if not self.path:
-            self._fd = -1
-            self._map = mmap.mmap(-1, size)
-            HEADER.pack_into(self._map, 0, MAGIC, SLOTS)
+            self._map = mmap.mmap(-1, SIZE)
+            HEADER.pack_into(self._map, 0, MAGIC, 1, SLOTS)
+            self._lane = 0
             return
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
-            if os.fstat(self._fd).st_size != size:
-                os.ftruncate(self._fd, 0)
-                os.ftruncate(self._fd, size)
-            self._map = mmap.mmap(self._fd, size)
-            if HEADER.unpack_from(self._map, 0) != (MAGIC, SLOTS):
-                self._map[:] = bytes(size)
-                HEADER.pack_into(self._map, 0, MAGIC, SLOTS)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_size != SIZE:
+                os.ftruncate(fd, 0)
+                os.ftruncate(fd, SIZE)
+            self._map = mmap.mmap(fd, SIZE)
+            magic, _, slots = HEADER.unpack_from(self._map, 0)
+            if (magic, slots) != (MAGIC, SLOTS):
+                self._map[:] = bytes(SIZE)
+                HEADER.pack_into(self._map, 0, MAGIC, 0, SLOTS)
+            lane = self._claim()
         finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)  # the mapping holds a copy of the descriptor
+            os.close(fd)
+        if lane is None:
+            log.warning("every lane of %s is taken: this process keeps its own budgets", self.path)
+            self.path = ""
+            self._open()
+        else:
+            self._lane = lane
+
+    def _in_use(self) -> int:
+        return int(HEADER.unpack_from(self._map, 0)[1])
+
+    def _claim(self) -> int | None:
+        """Take a free lane, or one whose process has died, clearing it; None when every
+        lane belongs to a live process."""
+        for lane in range(LANES):
+            (pid,) = PID.unpack_from(self._map, HEADER.size + lane * PID.size)
+            if pid == 0 or not _alive(pid):
+                start = _SLOTS_AT + lane * _LANE_BYTES
+                self._map[start : start + _LANE_BYTES] = bytes(_LANE_BYTES)
+                PID.pack_into(self._map, HEADER.size + lane * PID.size, os.getpid())
+                HEADER.pack_into(self._map, 0, MAGIC, max(self._in_use(), lane + 1), SLOTS)
+                return lane
+        return None
 
     def admit(self, client: str) -> None:
         """Count one more running query of ``client``, if its budgets allow.
@@ -119,36 +167,29 @@ class BudgetTable:
             debt has reached ``seconds``; ``Retry-After`` says when to come back.
         """
         key, now = client_key(client), time.monotonic()
-        self._acquire()
-        try:
+        with self._lock:
             offset, active, debt = self._find(key, now)
-            refusal = self._refusal(active, debt)
+            others_active, others_debt = self._others(key, now)
+            refusal = self._refusal(active + others_active, debt + others_debt)
             if refusal is None:
                 SLOT.pack_into(self._map, offset, key, active + 1, debt, now)
-        finally:
-            self._release()
         if refusal is not None:
             raise refusal
 
     def release(self, client: str, seconds: float) -> None:
         """Count one running query of ``client`` as finished after ``seconds``."""
         key, now = client_key(client), time.monotonic()
-        self._acquire()
-        try:
+        with self._lock:
             offset, active, debt = self._find(key, now)
             SLOT.pack_into(self._map, offset, key, max(0, active - 1), debt + seconds, now)
-        finally:
-            self._release()
 
     def usage(self, client: str) -> tuple[int, float]:
-        """The client's running queries and its current debt in query-seconds."""
+        """The client's running queries and its current debt in query-seconds, all lanes."""
         key, now = client_key(client), time.monotonic()
-        self._acquire()
-        try:
+        with self._lock:
             _, active, debt = self._find(key, now)
-        finally:
-            self._release()
-        return active, debt
+            others_active, others_debt = self._others(key, now)
+        return active + others_active, debt + others_debt
 
     def _refusal(self, active: int, debt: float) -> RateLimited | None:
         limits = self.limits
@@ -168,23 +209,43 @@ class BudgetTable:
         return None
 
     def _find(self, key: bytes, now: float) -> tuple[int, int, float]:
-        """The slot of ``key`` (claimed if new) with its running queries and drained debt."""
+        """The slot of ``key`` in this process's lane (claimed if new), with its running
+        queries and drained debt."""
+        base = _SLOTS_AT + self._lane * _LANE_BYTES
         start = int.from_bytes(key[:4], "little") % SLOTS
         spare: tuple[float, int] | None = None
         for probe in range(PROBES):
-            offset = HEADER.size + ((start + probe) % SLOTS) * SLOT.size
+            offset = base + ((start + probe) % SLOTS) * SLOT.size
             found, active, debt, stamp = SLOT.unpack_from(self._map, offset)
-            if found != key and found != _EMPTY:
-                # Another client's slot: how much would be lost by taking it.
-                value = active * 1e9 + max(0.0, debt - (now - stamp) * self.limits.rate)
-                if spare is None or value < spare[0]:
-                    spare = (value, offset)
-                continue
+            if found == key:
+                return (offset, *self._current(active, debt, stamp, now))
             if found == _EMPTY:
                 return offset, 0, 0.0
-            return (offset, *self._current(active, debt, stamp, now))
+            # Another client's slot: how much would be lost by taking it.
+            value = active * 1e9 + max(0.0, debt - (now - stamp) * self.limits.rate)
+            if spare is None or value < spare[0]:
+                spare = (value, offset)
         assert spare is not None
         return spare[1], 0, 0.0
+
+    def _others(self, key: bytes, now: float) -> tuple[int, float]:
+        """The running queries and drained debt of ``key`` in the other processes' lanes
+        (read without a lock: a slot being written may read stale for this one request)."""
+        active_sum, debt_sum = 0, 0.0
+        start = int.from_bytes(key[:4], "little") % SLOTS
+        for lane in range(self._in_use()):
+            if lane == self._lane:
+                continue
+            base = _SLOTS_AT + lane * _LANE_BYTES
+            for probe in range(PROBES):
+                offset = base + ((start + probe) % SLOTS) * SLOT.size
+                found, active, debt, stamp = SLOT.unpack_from(self._map, offset)
+                if found == key:
+                    active, debt = self._current(active, debt, stamp, now)
+                    active_sum, debt_sum = active_sum + active, debt_sum + debt
+                if found == key or found == _EMPTY:
+                    break
+        return active_sum, debt_sum
 
     def _current(self, active: int, debt: float, stamp: float, now: float) -> tuple[int, float]:
         if stamp > now:  # written before this machine's clock restarted
@@ -192,14 +253,3 @@ class BudgetTable:
         if now - stamp > STALE_SECONDS:
             active = 0
         return active, max(0.0, debt - (now - stamp) * self.limits.rate)
-
-    def _acquire(self) -> None:
-        """Take the thread lock and, for a shared file, an exclusive ``flock`` on it."""
-        self._lock.acquire()
-        if self._fd >= 0:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-
-    def _release(self) -> None:
-        if self._fd >= 0:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-        self._lock.release()
