@@ -245,10 +245,11 @@ def test_an_untrusted_peer_cannot_escape_its_budget_by_a_header(two_seconds: Ser
     assert ask_from(two_seconds, "127.0.0.2", as_client("198.51.100.50")) == 429
 
 
+@pytest.mark.parametrize("http_server", ["granian", "gunicorn"])
 def test_the_concurrency_budget_holds_across_two_web_worker_processes(
-    server_factory: ServerFactory,
+    server_factory: ServerFactory, http_server: str
 ) -> None:
-    server = server_factory("--workers", "2", **ONE_AT_ONCE)
+    server = server_factory("--workers", "2", "--server", http_server, **ONE_AT_ONCE)
     with slow_query(server, "198.51.100.7"):
         statuses = [ask(server, "198.51.100.7").status_code for _ in range(12)]
     assert statuses == [429] * 12
