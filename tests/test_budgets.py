@@ -7,6 +7,8 @@ from a second loopback address (127.0.0.2) as a real peer.
 from __future__ import annotations
 
 import http.client
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -129,6 +131,19 @@ def test_tables_on_one_file_share_the_accounting(tmp_path: Path) -> None:
     first.admit("a")
     with pytest.raises(RateLimited):
         second.admit("a")
+
+
+def test_the_lane_of_a_dead_process_is_cleared_when_taken_over(tmp_path: Path) -> None:
+    path = str(tmp_path / "t")
+    limits = Limits(concurrency=1, seconds=0, window=60)
+    mine = BudgetTable(limits, path)
+    died = "from kg.budget import BudgetTable, Limits; "
+    died += f"BudgetTable(Limits(1, 0, 60), {path!r}).admit('a')"
+    subprocess.run([sys.executable, "-c", died], check=True)
+    with pytest.raises(RateLimited):
+        mine.admit("a")
+    BudgetTable(limits, path)
+    mine.admit("a")
 
 
 def test_a_full_table_still_admits_new_clients() -> None:
