@@ -62,7 +62,7 @@ def slow_query(server: Server, client: str | None = None) -> Iterator[None]:
     """A slow query of ``client`` running on ``server`` during the block."""
     thread = threading.Thread(target=ask, args=(server, client, SLOW))
     thread.start()
-    time.sleep(1.0)
+    time.sleep(1.5)
     try:
         yield
     finally:
