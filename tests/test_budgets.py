@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from conftest import Server, ServerFactory
 from kg.budget import SLOTS, BudgetTable, Limits
 from kg.config import Settings
 from kg.errors import RateLimited
-from kg.web.budget import Clients, budgeted
+from kg.web.budget import Clients, budgeted, shared_table
 
 LOOKUP = "ASK { ?s ?p ?o }"
 #: Runs until the 3 s time limit of the test servers stops it.
@@ -153,6 +154,21 @@ def test_a_full_table_still_admits_new_clients() -> None:
     table.admit("newcomer")
     with pytest.raises(RateLimited):
         table.admit("newcomer")
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    return int(done.stdout)
+
+
+def test_a_server_removes_the_tables_that_dead_servers_left() -> None:
+    left = Path(tempfile.gettempdir()) / f"kg-budgets-{dead_pid()}-test.table"
+    left.touch()
+    with shared_table(Settings.build(env={})) as settings:
+        assert Path(settings.budget_file).exists() and not left.exists()
+    assert not Path(settings.budget_file).exists()
 
 
 @pytest.mark.parametrize(

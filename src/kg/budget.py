@@ -90,7 +90,8 @@ def client_key(client: str) -> bytes:
     return hashlib.blake2b(client.encode("utf-8", "replace"), digest_size=16).digest()
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """True while a process with this id exists."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -127,11 +128,12 @@ class BudgetTable:
             fcntl.flock(fd, fcntl.LOCK_EX)
             if os.fstat(fd).st_size != SIZE:
                 os.ftruncate(fd, 0)
-                os.ftruncate(fd, SIZE)
+                os.ftruncate(fd, SIZE)  # all zeros, and sparse
             self._map = mmap.mmap(fd, SIZE)
             magic, _, slots = HEADER.unpack_from(self._map, 0)
             if (magic, slots) != (MAGIC, SLOTS):
-                self._map[:] = bytes(SIZE)
+                if magic != bytes(8):
+                    self._map[:] = bytes(SIZE)
                 HEADER.pack_into(self._map, 0, MAGIC, 0, SLOTS)
             lane = self._claim()
         finally:
@@ -152,9 +154,10 @@ class BudgetTable:
         lane belongs to a live process."""
         for lane in range(LANES):
             (pid,) = PID.unpack_from(self._map, HEADER.size + lane * PID.size)
-            if pid == 0 or not _alive(pid):
-                start = _SLOTS_AT + lane * _LANE_BYTES
-                self._map[start : start + _LANE_BYTES] = bytes(_LANE_BYTES)
+            if pid == 0 or not alive(pid):
+                if pid:  # a lane never used is all zeros already
+                    start = _SLOTS_AT + lane * _LANE_BYTES
+                    self._map[start : start + _LANE_BYTES] = bytes(_LANE_BYTES)
                 PID.pack_into(self._map, HEADER.size + lane * PID.size, os.getpid())
                 HEADER.pack_into(self._map, 0, MAGIC, max(self._in_use(), lane + 1), SLOTS)
                 return lane

@@ -16,11 +16,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from werkzeug.http import HTTP_STATUS_CODES
 
-from kg.budget import BudgetTable, Limits
+from kg.budget import BudgetTable, Limits, alive
 from kg.config import Settings
 from kg.errors import RateLimited
 from kg.web.answer import kg_error_answer
@@ -135,9 +136,18 @@ def shared_table(settings: Settings) -> Iterator[Settings]:
     if settings.budget_file:
         yield settings
         return
-    fd, path = tempfile.mkstemp(prefix="kg-budgets-", suffix=".table")
+    _remove_orphans()
+    fd, path = tempfile.mkstemp(prefix=f"kg-budgets-{os.getpid()}-", suffix=".table")
     os.close(fd)
     try:
         yield settings.replace(budget_file=path)
     finally:
         os.unlink(path)
+
+
+def _remove_orphans() -> None:
+    """Remove the temporary tables of servers that died without removing theirs."""
+    for path in Path(tempfile.gettempdir()).glob("kg-budgets-*-*.table"):
+        pid = path.name.split("-")[2]
+        if pid.isdigit() and not alive(int(pid)):
+            path.unlink(missing_ok=True)
