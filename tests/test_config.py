@@ -19,7 +19,11 @@ SAMPLES = {
 
 
 #: Settings with a restricted range: a valid non-default value.
-CHOICES = {"server": ("gunicorn", "gunicorn"), "query_memory_mb": ("2048", 2048)}
+CHOICES = {
+    "server": ("gunicorn", "gunicorn"),
+    "query_memory_mb": ("2048", 2048),
+    "trusted_proxies": ("127.0.0.1, 10.0.0.0/8,,", ("127.0.0.1", "10.0.0.0/8")),
+}
 
 
 def sample(setting) -> tuple[str, object]:

@@ -27,9 +27,9 @@ CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2"
 
 @pytest.fixture(scope="module")
 def app(store_dir: Path) -> Iterator[Any]:
-    settings = Settings.build(
-        env={}, overrides={"store": str(store_dir), "query_workers": 1, "access_log": False}
-    )
+    # Without budgets, the lean path is the outermost layer (the budgets wrap it).
+    settings = Settings.build(env={}, overrides={"store": str(store_dir), "query_workers": 1})
+    settings = settings.replace(access_log=False, budget_concurrency=0, budget_seconds=0)
     flask_app = create_app(settings)
     yield flask_app
     flask_app.extensions["kg"].executor.close()

@@ -12,6 +12,7 @@ misses one.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,13 @@ def _server_name(text: str) -> str:
 
 def _list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def _networks(text: str) -> tuple[str, ...]:
+    networks = _list(text)
+    for network in networks:
+        ipaddress.ip_network(network, strict=False)
+    return networks
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,43 @@ SETTINGS: tuple[Setting, ...] = (
         "File holding the maintainer token that /update requires (Bearer); empty: no token.",
     ),
     Setting("max_body_bytes", 10 * 1024 * 1024, int, "Largest accepted request body, in bytes."),
+    Setting(
+        "budget_concurrency",
+        8,
+        int,
+        "Queries and validations one client may run at once, counted over all web worker "
+        "processes (0: no limit); more get 429 `rate-limited` with Retry-After.",
+    ),
+    Setting(
+        "budget_seconds",
+        120.0,
+        float,
+        "Query-seconds one client may use per window (`KG_BUDGET_WINDOW`): the time its "
+        "requests spend in the web process, waiting for a query slot included (0: no limit); "
+        "over it: 429.",
+    ),
+    Setting("budget_window", 60.0, float, "The window of `KG_BUDGET_SECONDS`, in seconds."),
+    Setting(
+        "budget_file",
+        "",
+        str,
+        "File through which the web worker processes share the budgets (empty: `kg serve` "
+        "makes a temporary one).",
+    ),
+    Setting(
+        "client_header",
+        "",
+        str,
+        "Header naming the client when a trusted proxy sends it, e.g. X-Forwarded-For (its "
+        "right-most untrusted address counts); empty: the peer address is the client.",
+    ),
+    Setting(
+        "trusted_proxies",
+        (),
+        _networks,
+        "Comma-separated addresses or networks (CIDR) of proxies whose `KG_CLIENT_HEADER` "
+        "is believed; from any other peer the header is ignored.",
+    ),
     Setting("shapes", "shapes", str, "Folder of SHACL shapes (`**/*.ttl`) that validation uses."),
     Setting(
         "token_file",
@@ -234,6 +279,12 @@ class Settings:
     allow_update: bool
     update_token_file: str
     max_body_bytes: int
+    budget_concurrency: int
+    budget_seconds: float
+    budget_window: float
+    budget_file: str
+    client_header: str
+    trusted_proxies: tuple[str, ...]
     shapes: str
     token_file: str
     maintainer_token_file: str
@@ -285,16 +336,18 @@ class Settings:
         for name in (*positive, *limits, "validation_workers"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive")
-        for name in ("query_timeout", "validation_timeout"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"setting {name} must be positive")
-        for name in ("query_timeout", "service_timeout"):
+        for name in ("query_timeout", "validation_timeout", "service_timeout"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive")
         if self.validation_queue < 0:
             raise ConfigError("setting validation_queue must be 0 or more")
         if self.federation_workers <= 0:
             raise ConfigError("setting federation_workers must be positive")
+        if self.budget_concurrency < 0 or self.budget_seconds < 0 or self.budget_window <= 0:
+            raise ConfigError(
+                "settings budget_concurrency and budget_seconds must be 0 or more, "
+                "budget_window positive"
+            )
         if 0 < self.query_memory_mb < 1024:
             raise ConfigError(
                 "setting query_memory_mb must be 0 (no cap) or at least 1024: below that the "

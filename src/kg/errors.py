@@ -8,10 +8,12 @@ from __future__ import annotations
 
 
 class KgError(Exception):
-    """Base of all expected errors; ``status`` is the HTTP status, ``type`` a short slug."""
+    """Base of all expected errors; ``status`` is the HTTP status, ``type`` a short slug,
+    ``headers`` extra HTTP headers its answer carries (e.g. ``Retry-After``)."""
 
     status = 500
     type = "internal-error"
+    headers: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -130,10 +132,26 @@ class Gone(KgError):
 
 
 class TooManyRequests(KgError):
-    """All query slots stayed busy for too long."""
+    """All query slots of the server stayed busy for too long (whoever sent the queries):
+    the server is at capacity, so 503 with ``Retry-After`` (429 is for one client over its
+    budget, :class:`RateLimited`)."""
+
+    status = 503
+    type = "server-busy"
+    headers = (("Retry-After", "1"),)
+
+
+class RateLimited(KgError):
+    """This client is over one of its budgets (queries at once, query-seconds per minute);
+    ``retry_after`` is the whole number of seconds to wait."""
 
     status = 429
-    type = "too-many-requests"
+    type = "rate-limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.headers = (("Retry-After", str(retry_after)),)
 
 
 class QueryTimeout(KgError):
@@ -172,10 +190,11 @@ class ValidationTimeout(KgError):
 
 
 class ValidationBusy(KgError):
-    """Every validation slot of this process is taken."""
+    """Every validation slot of this process is taken and its queue is full."""
 
     status = 503
     type = "validation-busy"
+    headers = (("Retry-After", "1"),)
 
 
 class ValidationCrashed(KgError):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask
 
 from kg.config import Settings
-from kg.errors import ConfigError
 from kg.query import Executor, make_executor
 from kg.store import Store, StoreAccess
+from kg.tokens import Tokens, match, read_tokens
 from kg.validation.gateway import ValidationGateway
 
 
@@ -24,7 +21,7 @@ class KgState:
     settings: Settings
     access: StoreAccess
     executor: Executor
-    update_token_hash: bytes | None = None
+    update_tokens: Tokens | None = None
     validation: ValidationGateway | None = None
 
     def writer(self) -> Store:
@@ -36,33 +33,17 @@ class KgState:
         self.access.after_write()
 
     def token_ok(self, presented: str | None) -> bool:
-        """Constant-time comparison of a presented token with the stored hash."""
-        if self.update_token_hash is None:
+        """Constant-time comparison of a presented token with the update tokens' digests."""
+        if self.update_tokens is None:
             return True
-        digest = hashlib.sha256((presented or "").encode()).digest()
-        return hmac.compare_digest(digest, self.update_token_hash)
-
-
-def read_token_hash(path: str) -> bytes | None:
-    """SHA-256 of the token in ``path`` (first line), or None when no file is set.
-
-    :raises ConfigError: when the file is set but unreadable or empty.
-    """
-    if not path:
-        return None
-    try:
-        token = Path(path).read_text(encoding="utf-8").strip().splitlines()[0].strip()
-    except (OSError, IndexError):
-        raise ConfigError(f"cannot read a token from {path}") from None
-    if not token:
-        raise ConfigError(f"the token file {path} is empty")
-    return hashlib.sha256(token.encode()).digest()
+        return match(self.update_tokens, presented) is not None
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
-    from kg.web import contributions, errors, pages, resources, sparql, validate
+    from kg.web import budget, contributions, errors, pages, resources, sparql, validate
     from kg.web.access import AccessLog, LineBuffer
+    from kg.web.bodies import SizedBodies
     from kg.web.fast import FastQueries
 
     settings = settings or Settings.build()
@@ -70,9 +51,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     access = StoreAccess(settings, keep_writer=settings.allow_update)
-    token = read_token_hash(settings.update_token_file)
+    update_tokens = read_tokens(settings.update_token_file, "maintainer") or None
     validation = ValidationGateway(settings, access)
-    state = KgState(settings, access, make_executor(settings, access), token, validation)
+    state = KgState(settings, access, make_executor(settings, access), update_tokens, validation)
     app.extensions["kg"] = state
     contributions.init_app(app, settings, access)
     errors.register(app)
@@ -81,7 +62,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
+    app.wsgi_app = SizedBodies(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]
+    app.wsgi_app = budget.install(app.wsgi_app, settings)  # type: ignore[method-assign,assignment]
     if settings.access_log:
         app.wsgi_app = AccessLog(app.wsgi_app, LineBuffer())  # type: ignore[method-assign]
     return app

@@ -8,12 +8,14 @@ limits and headers whichever way it came in.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from werkzeug.wsgi import get_current_url
 
+from kg.errors import KgError
 from kg.query.plan import make_task, prepare
 from kg.query.worker import QueryTask
 from kg.web.negotiate import choose
@@ -115,3 +117,24 @@ def _endpoint_url(scheme: str, host: str, server: str, port: str, script: str, p
 def error_body(status: int, type_: str, message: str) -> bytes:
     """The one JSON error shape, as bytes."""
     return json.dumps({"error": {"status": status, "type": type_, "message": message}}).encode()
+
+
+def error_answer(
+    status: int, type_: str, message: str, extra: Iterable[tuple[str, str]] = ()
+) -> tuple[bytes, Headers]:
+    """The one error answer: the JSON body and its headers (content type, CORS, and the
+    error's own ``extra`` headers such as ``Retry-After``, which CORS then exposes).
+
+    >>> body, headers = error_answer(429, "rate-limited", "wait", [("Retry-After", "3")])
+    >>> headers[-1]
+    ('Access-Control-Expose-Headers', 'Retry-After')
+    """
+    headers = [("Content-Type", "application/json"), CORS[0], *extra]
+    if len(headers) > 2:
+        headers.append(("Access-Control-Expose-Headers", ", ".join(k for k, _ in headers[2:])))
+    return error_body(status, type_, message), headers
+
+
+def kg_error_answer(exc: KgError) -> tuple[bytes, Headers]:
+    """:func:`error_answer` for a :class:`~kg.errors.KgError`, with its headers."""
+    return error_answer(exc.status, exc.type, exc.message, exc.headers)

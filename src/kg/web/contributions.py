@@ -1,23 +1,22 @@
 """``/contributions``: POST (contributor token) stores validated data; GET reads it back;
 DELETE (maintainer token) withdraws it.
 
-Tokens are kept only as SHA-256 digests and compared in constant time; they are never logged.
+Tokens (files in the one format of :mod:`kg.tokens`) are kept only as SHA-256 digests and
+compared in constant time; they are never logged.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from kg.config import Settings
 from kg.contributions import ContributionRead, Receipt, contribute, withdraw
-from kg.errors import BadRequest, ConfigError, Forbidden, NotFound, Unauthorized
+from kg.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from kg.errors import ValidationFailed as Failed
 from kg.store import StoreAccess
+from kg.tokens import bearer, match, read_tokens
 from kg.validation import Verdict
 from kg.web.errors import error_response
 from kg.web.validate import access, gateway, report_type, request_body
@@ -33,47 +32,6 @@ _GET_TYPES = {
 }
 
 
-def read_tokens(path: str) -> dict[bytes, str]:
-    """SHA-256 digest -> contributor name for each line (``name:token`` or ``token``).
-
-    Blank lines and lines starting with ``#`` are skipped; an unnamed token's name is
-    ``contributor-<line>``.
-
-    :raises ConfigError: when the file is set but unreadable or holds no token.
-    """
-    if not path:
-        return {}
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        raise ConfigError(f"cannot read tokens from {path}") from None
-    tokens: dict[bytes, str] = {}
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, _, token = line.rpartition(":") if ":" in line else ("", "", line)
-        if token.strip():
-            digest = hashlib.sha256(token.strip().encode()).digest()
-            tokens[digest] = name.strip() or f"contributor-{number}"
-    if not tokens:
-        raise ConfigError(f"the token file {path} holds no token")
-    return tokens
-
-
-def match_token(tokens: dict[bytes, str], header: str | None) -> str | None:
-    """The name whose token the ``Authorization: Bearer`` header presents, or None."""
-    header = header or ""
-    if not header.lower().startswith("bearer "):
-        return None
-    digest = hashlib.sha256(header[7:].strip().encode()).digest()
-    found = None
-    for known, name in tokens.items():
-        if hmac.compare_digest(digest, known):
-            found = name
-    return found
-
-
 def init_app(app: Flask, settings: Settings, access: StoreAccess) -> None:
     """Install the store access and the tokens.
 
@@ -82,15 +40,15 @@ def init_app(app: Flask, settings: Settings, access: StoreAccess) -> None:
     """
     maintainer = settings.maintainer_token_file or settings.update_token_file
     app.extensions["kg.access"] = access
-    app.extensions["kg.tokens"] = read_tokens(settings.token_file)
-    app.extensions["kg.maintainers"] = read_tokens(maintainer)
+    app.extensions["kg.tokens"] = read_tokens(settings.token_file, "contributor")
+    app.extensions["kg.maintainers"] = read_tokens(maintainer, "maintainer")
 
 
 def _authorize(kind: str, what: str) -> str:
     tokens: dict[bytes, str] = current_app.extensions[kind]
     if not tokens:
         raise Forbidden(f"{what} over HTTP is disabled on this server (no token file is set)")
-    name = match_token(tokens, request.headers.get("Authorization"))
+    name = match(tokens, bearer(request.headers.get("Authorization")))
     if name is None:
         raise Unauthorized(f"{what} needs a valid token (Authorization: Bearer <token>)")
     return name

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from kg.errors import KgError
-from kg.web.answer import error_body
+from kg.errors import KgError, PayloadTooLarge
+from kg.web.answer import error_answer
 
 log = logging.getLogger("kg.web")
 
 
-def error_response(status: int, type_: str, message: str) -> Response:
-    """Build the JSON error response (with CORS, so browser clients can read it)."""
-    headers = {"Access-Control-Allow-Origin": "*"}
-    return Response(error_body(status, type_, message), status, headers, "application/json")
+def error_response(
+    status: int, type_: str, message: str, extra: Iterable[tuple[str, str]] = ()
+) -> Response:
+    """Build the JSON error response (with CORS, so browser clients can read it, and the
+    error's ``extra`` headers)."""
+    body, headers = error_answer(status, type_, message, extra)
+    return Response(body, status, headers)
 
 
 def _slug(name: str) -> str:
@@ -28,15 +32,16 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(KgError)
     def _kg(exc: KgError) -> Response:
-        return error_response(exc.status, exc.type, exc.message)
+        return error_response(exc.status, exc.type, exc.message, exc.headers)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
-        status = exc.code or 500
+        status, type_ = exc.code or 500, _slug(exc.name)
         message = exc.description or exc.name
         if status == 413:
+            type_ = PayloadTooLarge.type
             message = "the request body is larger than the server accepts"
-        return error_response(status, _slug(exc.name), message)
+        return error_response(status, type_, message)
 
     @app.errorhandler(Exception)
     def _other(exc: Exception) -> Response:

@@ -4,8 +4,8 @@ Flask's request and response machinery costs more than the rest of a small query
 in the web process. This middleware answers ``GET /sparql?query=...`` itself, through the
 same parsing, guard, negotiation and executor as the Flask view (:func:`plan_query` and
 :func:`run_plan` of :mod:`kg.web.answer`), and passes every other request (other paths
-and methods, the service description, updates, anything it cannot decode) to the Flask app
-unchanged.
+and methods, the service description, updates) to the Flask app unchanged. Parameters that
+are not percent-encoded UTF-8 get the same 400 as from the Flask view.
 
 It keeps the plans (guarded, negotiated tasks) of the last :data:`PLAN_CACHE` distinct
 requests, keyed by query string, Accept header and endpoint URL, as endpoints keep parsed
@@ -19,14 +19,21 @@ import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import HTTP_STATUS_CODES
 
 from kg.errors import KgError
-from kg.web.answer import CORS, Plan, endpoint_url, error_body, plan_query, run_plan
-from kg.web.protocol import parse_request
+from kg.web.answer import (
+    CORS,
+    Plan,
+    endpoint_url,
+    error_answer,
+    kg_error_answer,
+    plan_query,
+    run_plan,
+)
+from kg.web.protocol import decode_params, parse_request
 
 if TYPE_CHECKING:
     from kg.web import KgState
@@ -60,40 +67,25 @@ class FastQueries:
                 return self.app(environ, start_response)
             body, headers = run_plan(self.state, plan)
             status = 200
+            headers += CORS
         except KgError as exc:
-            status, body = exc.status, error_body(exc.status, exc.type, exc.message)
-            headers = [("Content-Type", "application/json")]
+            status, (body, headers) = exc.status, kg_error_answer(exc)
         except Exception:
             log.exception("unexpected error")
-            status, body = 500, error_body(500, "internal-error", "an unexpected error occurred")
-            headers = [("Content-Type", "application/json")]
-        extra = CORS if status == 200 else CORS[:1]
-        headers += [*extra, ("Content-Length", str(len(body)))]
+            status = 500
+            body, headers = error_answer(500, "internal-error", "an unexpected error occurred")
+        headers.append(("Content-Length", str(len(body))))
         start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Error').upper()}", headers)
         return [body]
 
     def _plan(self, query_string: str, accept: str | None, base_iri: str) -> Plan | None:
-        """The plan of a query sent by GET, or None when the Flask app should answer
-        (parameters it decodes its own way, or no ``query``). Errors are raised, not kept.
+        """The plan of a query sent by GET, or None when the Flask app should answer (no
+        ``query``: the service description). Errors are raised, not kept.
 
         :raises KgError: for a refused, malformed or unanswerable query.
         """
-        params = _params(query_string)
-        if params is None or "query" not in params:
+        params = decode_params(query_string.encode("latin-1"))
+        if "query" not in params:
             return None
         parsed = parse_request("GET", params, MultiDict(), None, b"")
         return plan_query(self.state, parsed, accept, base_iri)
-
-
-def _params(query_string: str) -> MultiDict[str, str] | None:
-    """The URL parameters, or None when they are not plain percent-encoded UTF-8 (the Flask
-    path then decodes them its own way)."""
-    try:
-        pairs = parse_qsl(
-            query_string.encode("latin-1").decode("ascii"),
-            keep_blank_values=True,
-            errors="strict",
-        )
-    except (UnicodeError, ValueError):
-        return None
-    return MultiDict(pairs)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import MultiDict
 
@@ -36,6 +37,23 @@ class ProtocolRequest:
     def format(self) -> str | None:
         """The first format name the client sent, if any."""
         return self.formats[0] if self.formats else None
+
+
+def decode_params(raw: bytes) -> MultiDict[str, str]:
+    """The parameters of a query string or form body, decoded strictly: the bytes and what
+    their percent escapes stand for must be UTF-8 (werkzeug would keep undecodable escapes
+    as literal text, silently changing the query).
+
+    >>> decode_params(b"query=ASK%20%7B%7D&format=json").to_dict()
+    {'query': 'ASK {}', 'format': 'json'}
+
+    :raises BadRequest: when they are not.
+    """
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest("the parameters are not percent-encoded UTF-8") from None
+    return MultiDict(pairs)
 
 
 def _one(params: MultiDict[str, str], name: str) -> str | None:

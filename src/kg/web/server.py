@@ -12,6 +12,7 @@ from kg import sandbox
 from kg.config import Settings, export
 from kg.errors import ConfigError
 from kg.web import create_app
+from kg.web.budget import shared_table
 
 
 def is_loopback(host: str) -> bool:
@@ -110,7 +111,8 @@ def _granian(settings: Settings) -> None:
 def serve(settings: Settings) -> None:
     """Run the configured production server in the foreground until interrupted."""
     check_serving(settings)
-    if settings.server == "granian":
-        _granian(settings)
-    else:
-        _gunicorn(settings)
+    with shared_table(settings) as settings:
+        if settings.server == "granian":
+            _granian(settings)
+        else:
+            _gunicorn(settings)

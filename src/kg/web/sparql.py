@@ -14,7 +14,7 @@ from kg.update import run_update
 from kg.web import KgState
 from kg.web.answer import CORS, PREFLIGHT, answer_query, endpoint_url
 from kg.web.negotiate import choose, choose_by_accept
-from kg.web.protocol import FORM, ProtocolRequest, parse_request
+from kg.web.protocol import FORM, ProtocolRequest, decode_params, parse_request
 from kg.web.service import describe_service, wants_html
 
 blueprint = Blueprint("sparql", __name__)
@@ -26,12 +26,13 @@ def _state() -> KgState:
 
 
 def _parsed() -> ProtocolRequest:
-    """The protocol request: a form body is read as a form, any other body as bytes."""
+    """The protocol request: a form body is read as a form, any other body as bytes; both
+    strictly as UTF-8."""
     is_form = request.mimetype == FORM
     return parse_request(
         request.method,
-        request.args,
-        request.form if is_form else MultiDict(),
+        decode_params(request.query_string),
+        decode_params(request.get_data()) if is_form else MultiDict(),
         request.headers.get("Content-Type"),
         b"" if is_form else request.get_data(),
     )
