@@ -88,6 +88,7 @@ def contribute(
     """Validate FILE in context and store it as a new contribution graph with its record."""
     import json
 
+    from kg import audit
     from kg.contributions import StoreAccess
     from kg.contributions import contribute as store_contribution
     from kg.errors import ValidationFailed
@@ -103,4 +104,5 @@ def contribute(
         if isinstance(exc.report, ValidationOutcome):
             click.echo(text_report(exc.report, file), err=True, nl=False)
         raise
+    audit.record(settings, "contribute", receipt, contributor)
     click.echo(json.dumps(receipt.as_json(), indent=2))

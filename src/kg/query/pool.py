@@ -53,6 +53,7 @@ class QueryPool:
         self._started = False
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
+        self.restarts = 0
 
     def _spawn(self) -> _Worker:
         """Start a fresh interpreter running :mod:`kg.query.worker` on one end of a socket pair."""
@@ -74,6 +75,7 @@ class QueryPool:
                 self._started = True
 
     def _retire(self, worker: _Worker) -> None:
+        self.restarts += 1
         worker.process.kill()
         worker.process.wait(timeout=5)
         worker.conn.close()
@@ -149,6 +151,7 @@ class RemoteExecutor:
 
         self.settings = settings
         self.generation = 0
+        self.restarts = 0
         self.store = RemoteStore(
             settings.store, settings.remote_update or None, settings.query_timeout
         )

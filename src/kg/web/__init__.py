@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from kg.web import contributions, errors, pages, resources, sparql, validate
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.fast import FastQueries
+    from kg.web.operations import init_app as init_operations
 
     settings = settings or Settings.build()
     app = Flask(__name__)
@@ -82,7 +83,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
+    counted = init_operations(app, state)
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]
-    if settings.access_log:
-        app.wsgi_app = AccessLog(app.wsgi_app, LineBuffer())  # type: ignore[method-assign]
+    lines = LineBuffer() if settings.access_log else None
+    app.wsgi_app = AccessLog(app.wsgi_app, lines, counted)  # type: ignore[method-assign]
     return app

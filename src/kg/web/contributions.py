@@ -14,12 +14,14 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from rdflib import Dataset, URIRef
 
+from kg import audit
 from kg.config import Settings
 from kg.contributions import Receipt, StoreAccess, contribute, fetch, withdraw
 from kg.errors import BadRequest, ConfigError, Forbidden, NotFound, Unauthorized
 from kg.errors import ValidationFailed as Failed
 from kg.provenance import contributions_graph, record_triples
 from kg.validation import ValidationOutcome, to_graph, to_rdflib
+from kg.web import requestid
 from kg.web.errors import error_response
 from kg.web.validate import access, report_type, request_payload
 
@@ -97,6 +99,11 @@ def _authorize(kind: str, what: str) -> str:
     return name
 
 
+def _audit(kind: str, receipt: Receipt, actor: str) -> None:
+    request_id = requestid.of(request.environ)
+    audit.record(access().settings, kind, receipt, actor, request.remote_addr, request_id)
+
+
 def _after_write(receipt: Receipt, status: int) -> Response:
     current_app.extensions["kg"].after_write()
     current_app.extensions["kg.stamp"] = access().stamp()
@@ -126,6 +133,7 @@ def post() -> Response:
         raise BadRequest("source must be an absolute http(s) IRI")
     payload = request_payload(settings)
     receipt = contribute(access(), payload, contributor, source)
+    _audit("contribute", receipt, contributor)
     return _after_write(receipt, 201 if receipt.created else 200)
 
 
@@ -161,6 +169,7 @@ def get(contribution_id: str) -> Response:
 @blueprint.route("/contributions/<contribution_id>", methods=["DELETE"])
 def delete(contribution_id: str) -> Response:
     """Withdraw a contribution (maintainer token): 200 with the updated receipt."""
-    _authorize("kg.maintainers", "withdrawing contributions")
+    maintainer = _authorize("kg.maintainers", "withdrawing contributions")
     receipt = withdraw(access(), _checked(contribution_id))
+    _audit("withdraw", receipt, maintainer)
     return _after_write(receipt, 200)

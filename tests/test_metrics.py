@@ -1,0 +1,136 @@
+"""``/metrics``: Prometheus text, counted over every web worker process, labelled by route
+(never by raw path), with timeouts, refusals, 429s, worker restarts and graph sizes."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import Server, ServerFactory
+from prometheus_client.parser import text_string_to_metric_families
+from test_errors import SLOW
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+KIND = {"type": "query-refused"}
+REFUSED = "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+
+
+def scrape(server: Server) -> Samples:
+    response = requests.get(server.url + "/metrics", timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/plain")
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(response.text)
+        for s in family.samples
+    }
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def requests_of(samples: Samples, route: str, status: str, method: str = "GET") -> float:
+    return value(samples, "kg_http_requests_total", route=route, method=method, status=status)
+
+
+@pytest.fixture(scope="module")
+def two_workers(server_factory: ServerFactory) -> Server:
+    """A granian server with two web worker processes."""
+    return server_factory("--workers", "2")
+
+
+def fresh_get(
+    url: str, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+) -> requests.Response:
+    """A GET on a new connection (so the requests spread over the worker processes)."""
+    sent = {"Connection": "close", **(headers or {})}
+    return requests.get(url, params=params, headers=sent, timeout=30)
+
+
+def test_counts_add_up_over_every_worker_process(two_workers: Server, tmp_path: Path) -> None:
+    before = scrape(two_workers)
+    for _ in range(40):
+        assert fresh_get(two_workers.endpoint, params={"query": "ASK {}"}).status_code == 200
+    for _ in range(4):  # whichever process answers the scrape sees all 40
+        after = scrape(two_workers)
+        grown = requests_of(after, "/sparql", "200") - requests_of(before, "/sparql", "200")
+        assert grown == 40
+
+
+def test_latency_is_a_histogram_per_route(two_workers: Server) -> None:
+    fresh_get(two_workers.url + "/healthz")
+    samples = scrape(two_workers)
+    name = "kg_http_request_duration_seconds"
+    count = value(samples, name + "_count", route="/healthz")
+    assert count >= 1 and value(samples, name + "_bucket", route="/healthz", le="+Inf") == count
+
+
+def test_routes_are_url_rules_never_raw_paths(two_workers: Server) -> None:
+    unique = uuid.uuid4().hex
+    fresh_get(f"{two_workers.url}/id/state/{unique}", headers={"Accept": "text/turtle"})
+    fresh_get(f"{two_workers.url}/no-such-{unique}")
+    text = requests.get(two_workers.url + "/metrics", timeout=30).text
+    samples = scrape(two_workers)
+    assert unique not in text
+    assert requests_of(samples, "/id/<path:key>", "404") >= 1
+    assert requests_of(samples, "(unmatched)", "404") >= 1
+
+
+def test_guard_refusals_are_counted(two_workers: Server) -> None:
+    before = scrape(two_workers)
+    assert fresh_get(two_workers.endpoint, params={"query": REFUSED}).status_code == 400
+    refused = requests.post(two_workers.endpoint, data={"query": REFUSED}, timeout=30)
+    assert refused.status_code == 400
+    after = scrape(two_workers)
+    for name, labels in (("kg_query_refusals_total", {}), ("kg_http_errors_total", KIND)):
+        assert value(after, name, **labels) - value(before, name, **labels) == 2
+
+
+def test_graph_sizes_are_read_from_the_store(two_workers: Server) -> None:
+    samples = scrape(two_workers)
+    graphs = {
+        dict(labels)["graph"]: v
+        for (name, labels), v in samples.items()
+        if name == "kg_graph_triples"
+    }
+    assert value(samples, "kg_store_up") == 1
+    assert graphs["https://w3id.org/tpkg/graph/ontology/tpkg"] > 100 and len(graphs) <= 100
+
+
+@pytest.fixture(scope="module")
+def saturated(server_factory: ServerFactory) -> tuple[list[int], Samples, Samples]:
+    """Three slow queries at once on one query worker (gunicorn: more threads than workers):
+    the first runs over the time limit, the others wait for a worker past their deadline.
+    Returns the statuses and the metrics before and after."""
+    own = server_factory(KG_SERVER="gunicorn", KG_QUERY_WORKERS="1", KG_THREADS="4")
+    before, statuses = scrape(own), []
+
+    def send() -> None:
+        response = requests.post(own.endpoint, data={"query": SLOW}, timeout=30)
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses, before, scrape(own)
+
+
+@pytest.mark.parametrize(
+    ("metric", "status"),
+    [
+        ("kg_query_timeouts_total", 503),
+        ("kg_too_many_requests_total", 429),
+        ("kg_query_worker_restarts_total", 503),
+    ],
+)
+def test_timeouts_429s_and_restarts_are_counted(
+    saturated: tuple[list[int], Samples, Samples], metric: str, status: int
+) -> None:
+    statuses, before, after = saturated
+    assert set(statuses) == {429, 503}
+    assert value(after, metric) - value(before, metric) == statuses.count(status)
