@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from kg.formats import FORMATS, GRAPH, RESULTS
+from kg.intake import ACCEPTED
 
 blueprint = Blueprint("openapi", __name__)
 
@@ -21,12 +22,7 @@ Doc = dict[str, Any]
 RESULT_TYPES = [f.media_type for f in FORMATS if f.kind == RESULTS]
 GRAPH_TYPES = [f.media_type for f in FORMATS if f.kind == GRAPH]
 #: Bodies that /validate and /contributions read: RDF triples.
-PAYLOAD_TYPES = [
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-]
+PAYLOAD_TYPES = [f.media_type for f in FORMATS if f.key in ACCEPTED]
 _REASONS = {
     400: "Malformed request, or a query the guard refuses.",
     401: "A token is missing or wrong.",
@@ -49,9 +45,13 @@ def _error(status: int) -> Doc:
     return {"$ref": f"#/components/responses/E{status}"}
 
 
+def _content(types: list[str], schema: Doc | None = None) -> Doc:
+    """Each media type with ``schema``, by default any JSON value or a string."""
+    return {t: {"schema": schema or ({} if "json" in t else _TEXT)} for t in types}
+
+
 def _ok(description: str, types: list[str], schema: Doc | None = None) -> Doc:
-    content = {t: {"schema": schema or _TEXT} for t in types}
-    return {"description": description, "headers": _HEADERS, "content": content}
+    return {"description": description, "headers": _HEADERS, "content": _content(types, schema)}
 
 
 def _operation(summary: str, ok: dict[int, Doc], errors: tuple[int, ...], **more: Any) -> Doc:
@@ -98,43 +98,31 @@ _QUERY_ANSWER = {
     "description": "Results (SELECT, ASK), a graph (CONSTRUCT, DESCRIBE) or the service "
     "description (no query).",
     "headers": _QUERY_HEADERS,
-    "content": {t: {"schema": _TEXT} for t in [*RESULT_TYPES, *GRAPH_TYPES, "text/html"]},
+    "content": _content([*RESULT_TYPES, *GRAPH_TYPES, "text/html"]),
 }
 _QUERY_ERRORS = (400, 403, 406, 413, 415, 429, 503)
+_STRINGS = ("id", "graph", "location", "contributor", "sha256")
 _RECEIPT = {
     "type": "object",
-    "required": ["id", "graph", "location", "created", "contributor", "sha256", "triples"],
+    "required": [*_STRINGS, "created", "triples"],
     "properties": {
-        "id": {"type": "string", "pattern": "^[0-9a-f]{20}$"},
-        "graph": {"type": "string"},
-        "location": {"type": "string"},
+        **{name: _TEXT for name in _STRINGS},
         "created": {"type": "boolean"},
-        "contributor": {"type": "string"},
-        "sha256": {"type": "string"},
         "triples": {"type": "integer"},
     },
 }
-_HEALTH = {
-    "type": "object",
-    "required": ["status", "checks"],
-    "properties": {
-        "status": {"const": "ok"},
-        "checks": {"type": "object", "additionalProperties": {"type": "string"}},
-    },
+_CHECKS = {"type": "object", "additionalProperties": _TEXT}
+_HEALTH = {"type": "object", "required": ["status", "checks"], "properties": {"checks": _CHECKS}}
+_ERROR_FIELDS = {
+    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+    "type": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+    "message": _TEXT,
 }
 _ERROR = {
     "type": "object",
     "required": ["error"],
     "properties": {
-        "error": {
-            "type": "object",
-            "required": ["status", "type", "message"],
-            "properties": {
-                "status": {"type": "integer", "minimum": 400, "maximum": 599},
-                "type": {"type": "string", "pattern": "^[a-z0-9-]+$"},
-                "message": {"type": "string"},
-            },
-        }
+        "error": {"type": "object", "required": list(_ERROR_FIELDS), "properties": _ERROR_FIELDS}
     },
 }
 _BEARER: list[Doc] = [{"bearer": []}]
@@ -262,7 +250,9 @@ def _paths() -> Doc:
         },
         "/openapi.json": {
             "get": _operation(
-                "This document.", {200: _ok("OpenAPI 3.1.", ["application/json"], {})}, ()
+                "This document.",
+                {200: _ok("OpenAPI 3.1.", ["application/json"])},
+                (),
             )
         },
     }
