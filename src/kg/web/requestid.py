@@ -66,7 +66,17 @@ class RequestIdFilter(logging.Filter):
 
 
 class _Handler(logging.StreamHandler):
-    """kg's own handler: standard error, with the request id in every line."""
+    """kg's own handler: the current standard error (looked up at each record, as logging's
+    last-resort handler does), with the request id in every line."""
+
+    @property
+    def stream(self) -> Any:
+        """Standard error as it is now."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 def install_log_handler() -> None:
@@ -75,7 +85,7 @@ def install_log_handler() -> None:
     logger = logging.getLogger("kg")
     if any(isinstance(h, _Handler) for h in logger.handlers):
         return
-    handler = _Handler(sys.stderr)
+    handler = _Handler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(logging.Formatter(_FORMAT))
     logger.addHandler(handler)
