@@ -36,7 +36,8 @@ EVENTS = ("contribute", "withdraw")
 
 @dataclass(frozen=True)
 class Event:
-    """One audited event: what happened to which contribution, by whom, from where."""
+    """One audited event: what happened to which contribution, by whom, from where;
+    ``created`` (contributions only) is False when the same bytes were stored before."""
 
     event: str
     id: str
@@ -48,7 +49,7 @@ class Event:
     triples: int
     client: str | None
     request_id: str | None
-    created: bool = True
+    created: bool | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The event with its time (UTC, ISO 8601), ready for one JSON line."""
@@ -81,7 +82,7 @@ def event_of(
         triples=record.triples,
         client=client,
         request_id=request_id,
-        created=receipt.created if kind == "contribute" else True,
+        created=receipt.created if kind == "contribute" else None,
     )
 
 

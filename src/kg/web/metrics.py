@@ -51,7 +51,7 @@ GRAPH_CAP = 100
 #: Seconds a reading of the graph sizes is reused.
 GRAPH_TTL = 30.0
 #: Time limit of the graph-size query, in seconds.
-GRAPH_TIMEOUT = 10.0
+GRAPH_TIMEOUT = 5.0
 _PER_GRAPH = (
     "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
     f"GROUP BY ?g ORDER BY DESC(?n) ?g LIMIT {GRAPH_CAP}"
