@@ -14,6 +14,8 @@ import requests
 import schemathesis
 from conftest import MAINTAINER_TOKEN, ROOT, Server, ServerFactory
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -106,6 +108,47 @@ def token_for(method: str, path: str) -> dict[str, str]:
     return {}
 
 
+#: A graph parameter the query workers accept: an http(s) IRI of safe characters.
+GRAPH_IRI = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")
+GRAPH_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+
+
+def avoids_the_reported_500(case: Any) -> bool:
+    """False for a case whose graph parameters are not all http(s) IRIs: those hit the 500
+    that :func:`test_issue_a_graph_parameter_that_is_no_iri_gets_400` records (drop this
+    filter when that test passes)."""
+    for part in (case.query, case.body):
+        for name in GRAPH_PARAMETERS if isinstance(part, dict) else ():
+            found = part.get(name, [])
+            values = found if isinstance(found, list) else [found]
+            if not all(isinstance(v, str) and GRAPH_IRI.fullmatch(v) for v in values):
+                return False
+    return True
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="kg.store.embedded._dataset_options builds ox.NamedNode(g) for each graph "
+    "parameter; a value that is no IRI raises ValueError in the query worker, which dies: "
+    "500 query-crashed and a worker restart instead of 400 (store code, not this branch's)",
+)
+@pytest.mark.parametrize(
+    ("method", "fields"),
+    [
+        ("GET", {"default-graph-uri": "x"}),
+        ("GET", {"named-graph-uri": "http://a b"}),
+        ("POST", {"default-graph-uri": "null"}),
+    ],
+)
+def test_issue_a_graph_parameter_that_is_no_iri_gets_400(
+    fuzzed: Server, method: str, fields: dict[str, str]
+) -> None:
+    sent = {"query": "ASK {}", **fields}
+    where = {"params": sent} if method == "GET" else {"data": sent}
+    response = requests.request(method, fuzzed.endpoint, timeout=30, **where)  # type: ignore[arg-type]
+    assert response.status_code == 400 and response.json()["error"]["status"] == 400
+
+
 @pytest.mark.parametrize(("path", "method"), OPERATIONS, ids=[f"{m} {p}" for p, m in OPERATIONS])
 def test_the_server_answers_as_described(
     request: pytest.FixtureRequest, path: str, method: str
@@ -114,7 +157,11 @@ def test_the_server_answers_as_described(
     live: Server = request.getfixturevalue("maintainer" if path == "/update" else "fuzzed")
     headers = token_for(method.upper(), path)
 
-    @given(case=SCHEMA[path][method.upper()].as_strategy())
+    operation = SCHEMA[path][method.upper()]
+    modes = st.one_of(operation.as_strategy(mode) for mode in GenerationMode)
+    cases = modes.filter(avoids_the_reported_500)
+
+    @given(case=cases)
     @settings(
         max_examples=30,
         deadline=timedelta(seconds=20),
