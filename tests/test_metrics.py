@@ -120,17 +120,18 @@ def test_graph_sizes_are_read_from_the_store(two_workers: Server) -> None:
 
 @pytest.fixture(scope="module")
 def saturated(server_factory: ServerFactory) -> tuple[list[int], Samples, Samples]:
-    """Three slow queries at once on one query worker (gunicorn: more threads than workers):
-    the first runs over the time limit, the others wait for a worker past their deadline.
-    Returns the statuses and the metrics before and after."""
-    own = server_factory(KG_SERVER="gunicorn", KG_QUERY_WORKERS="1", KG_THREADS="4")
+    """Eight slow queries at once on one query worker (gunicorn: more request threads than
+    query workers). Each that gets the worker runs over the time limit (503) and the worker
+    is replaced; one still waiting when its own deadline passes first gets 429. Returns the
+    statuses and the metrics before and after."""
+    own = server_factory(KG_SERVER="gunicorn", KG_QUERY_WORKERS="1", KG_THREADS="8")
     before, statuses = scrape(own), []
 
     def send() -> None:
-        response = requests.post(own.endpoint, data={"query": SLOW}, timeout=30)
+        response = requests.post(own.endpoint, data={"query": SLOW}, timeout=60)
         statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=send) for _ in range(3)]
+    threads = [threading.Thread(target=send) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
