@@ -23,7 +23,8 @@ from kg.web.access import AccessLog, LineBuffer
 
 LINE = re.compile(
     r"^127\.0\.0\.1 - \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "
-    r'"(?P<method>\w+) (?P<path>\S+) HTTP/1\.1" (?P<status>\d{3}) (?P<bytes>\d+) [\d.]+ms$'
+    r'"(?P<method>\w+) (?P<path>\S+) HTTP/1\.1" (?P<status>\d{3}) (?P<bytes>\d+) [\d.]+ms '
+    r"(?P<id>[A-Za-z0-9._-]+)$"
 )
 
 

@@ -99,6 +99,20 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
         "One line per request on standard output (buffered: written at least once a second).",
     ),
+    Setting(
+        "metrics_dir",
+        "",
+        str,
+        "Folder where the web worker processes keep the counters that /metrics adds up "
+        "(emptied when `kg serve` starts); empty: `metrics/<port>` next to the store.",
+    ),
+    Setting(
+        "audit_log",
+        "",
+        str,
+        "Append-only file of contributions and withdrawals, one JSON line each; empty: "
+        "`audit.log` next to the store.",
+    ),
     Setting("workers", 2, int, "Web server worker processes."),
     Setting("threads", 4, int, "Request threads per web worker process."),
     Setting(
@@ -263,6 +277,8 @@ class Settings:
     port: int
     server: str
     access_log: bool
+    metrics_dir: str
+    audit_log: str
     workers: int
     threads: int
     query_workers: int
@@ -373,6 +389,13 @@ def export(settings: Settings) -> None:
     for setting in SETTINGS:
         value = getattr(settings, setting.name)
         os.environ[setting.env] = ",".join(value) if isinstance(value, tuple) else str(value)
+
+
+def export_metrics_folder(folder: str) -> None:
+    """Point prometheus-client's multiprocess mode at ``folder`` (the library reads
+    ``PROMETHEUS_MULTIPROC_DIR`` itself, when it is first imported, in every worker process
+    started from here)."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
 
 
 def settings_table() -> str:

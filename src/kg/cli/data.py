@@ -94,6 +94,7 @@ def contribute(
     """Validate FILE in context and store it as a new contribution graph with its record."""
     import json
 
+    from kg import audit
     from kg.contributions import contribute as store_contribution
     from kg.errors import ValidationFailed
     from kg.store import StoreAccess
@@ -117,4 +118,5 @@ def contribute(
         raise
     finally:
         gateway.close()
+    audit.record(settings, "contribute", receipt, contributor)
     click.echo(json.dumps(receipt.as_json(), indent=2))

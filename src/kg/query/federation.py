@@ -99,6 +99,11 @@ class FederatedExecutor:
         federated: QueryOutcome = self.federation.run(task, min(limit, timeout or limit))
         return federated
 
+    @property
+    def restarts(self) -> int:
+        """Workers of either pool replaced so far."""
+        return self.local.restarts + self.federation.restarts
+
     def close(self) -> None:
         """Stop both pools."""
         self.local.close()

@@ -164,6 +164,9 @@ class QueryPool:
 class RemoteExecutor:
     """Runs tasks against a remote SPARQL store in the calling thread (HTTP has a timeout)."""
 
+    #: No worker processes, so none is ever replaced.
+    restarts = 0
+
     def __init__(self, settings: Settings) -> None:
         from kg.store import RemoteStore
 

@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.bodies import SizedBodies
     from kg.web.fast import FastQueries
+    from kg.web.operations import init_app as init_operations
 
     settings = settings or Settings.build()
     app = Flask(__name__)
@@ -62,9 +63,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
+    counted = init_operations(app, state)
     app.wsgi_app = SizedBodies(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]
     app.wsgi_app = budget.install(app.wsgi_app, settings)  # type: ignore[method-assign,assignment]
-    if settings.access_log:
-        app.wsgi_app = AccessLog(app.wsgi_app, LineBuffer())  # type: ignore[method-assign]
+    lines = LineBuffer() if settings.access_log else None
+    app.wsgi_app = AccessLog(app.wsgi_app, lines, counted)  # type: ignore[method-assign]
     return app

@@ -11,6 +11,7 @@ import re
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
+from kg import audit
 from kg.config import Settings
 from kg.contributions import ContributionRead, Receipt, contribute, withdraw
 from kg.errors import BadRequest, Forbidden, NotFound, Unauthorized
@@ -18,6 +19,7 @@ from kg.errors import ValidationFailed as Failed
 from kg.store import StoreAccess
 from kg.tokens import bearer, match, read_tokens
 from kg.validation import Verdict
+from kg.web import requestid
 from kg.web.errors import error_response
 from kg.web.validate import access, gateway, report_type, request_body
 
@@ -54,6 +56,11 @@ def _authorize(kind: str, what: str) -> str:
     return name
 
 
+def _audit(kind: str, receipt: Receipt, actor: str) -> None:
+    request_id = requestid.of(request.environ)
+    audit.record(access().settings, kind, receipt, actor, request.remote_addr, request_id)
+
+
 def _after_write(receipt: Receipt, status: int) -> Response:
     current_app.extensions["kg"].after_write()
     current_app.extensions["kg.stamp"] = access().stamp()
@@ -81,6 +88,7 @@ def post() -> Response:
     if source is not None and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", source):
         raise BadRequest("source must be an absolute http(s) IRI")
     receipt = contribute(access(), gateway(), request_body(), contributor, source)
+    _audit("contribute", receipt, contributor)
     return _after_write(receipt, 201 if receipt.created else 200)
 
 
@@ -107,6 +115,7 @@ def get(contribution_id: str) -> Response:
 @blueprint.route("/contributions/<contribution_id>", methods=["DELETE"])
 def delete(contribution_id: str) -> Response:
     """Withdraw a contribution (maintainer token): 200 with the updated receipt."""
-    _authorize("kg.maintainers", "withdrawing contributions")
+    maintainer = _authorize("kg.maintainers", "withdrawing contributions")
     receipt = withdraw(access(), _checked(contribution_id))
+    _audit("withdraw", receipt, maintainer)
     return _after_write(receipt, 200)

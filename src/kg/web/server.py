@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import sys
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from kg import sandbox
-from kg.config import Settings, export
+from kg.config import Settings, export, export_metrics_folder
 from kg.errors import ConfigError
 from kg.web import create_app
 from kg.web.budget import shared_table
@@ -108,9 +109,44 @@ def _granian(settings: Settings) -> None:
     ).serve()
 
 
+def metrics_folder(settings: Settings) -> Path:
+    """The metrics folder: the setting, or ``metrics/<port>`` next to the store (a folder
+    per port, so two servers on one store keep apart)."""
+    if settings.metrics_dir:
+        return Path(settings.metrics_dir)
+    base = Path("var") if settings.is_remote else Path(settings.store).absolute().parent
+    return base / "metrics" / str(settings.port)
+
+
+def prepare_folder(folder: Path) -> None:
+    """Create ``folder`` and remove the values a previous server left there.
+
+    :raises OSError: when the folder cannot be made or emptied.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.db"):
+        old.unlink()
+
+
+def _metrics_folder(settings: Settings) -> Settings:
+    """Empty the metrics folder and have every worker process count into it (before any
+    module of this process imports prometheus-client, which reads the folder at import).
+
+    :raises ConfigError: when the folder cannot be made or emptied.
+    """
+    folder = metrics_folder(settings)
+    try:
+        prepare_folder(folder)
+    except OSError as exc:
+        raise ConfigError(f"cannot prepare the metrics folder {folder}: {exc.strerror}") from None
+    export_metrics_folder(str(folder))
+    return settings.replace(metrics_dir=str(folder))
+
+
 def serve(settings: Settings) -> None:
     """Run the configured production server in the foreground until interrupted."""
     check_serving(settings)
+    settings = _metrics_folder(settings)
     with shared_table(settings) as settings:
         if settings.server == "granian":
             _granian(settings)

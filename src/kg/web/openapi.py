@@ -1,0 +1,300 @@
+"""``GET /openapi.json``: an OpenAPI 3.1 description of every HTTP route.
+
+Built here from small helpers so that every error answer refers to the one error schema and
+every answer names its headers; a test checks that each Flask route and method has its
+operation here, and a schema-driven test suite runs against a live server with it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from kg.formats import FORMATS, GRAPH, RESULTS
+from kg.intake import ACCEPTED
+
+blueprint = Blueprint("openapi", __name__)
+
+Doc = dict[str, Any]
+
+RESULT_TYPES = [f.media_type for f in FORMATS if f.kind == RESULTS]
+GRAPH_TYPES = [f.media_type for f in FORMATS if f.kind == GRAPH]
+#: Bodies that /validate and /contributions read: RDF triples.
+PAYLOAD_TYPES = [f.media_type for f in FORMATS if f.key in ACCEPTED]
+_REASONS = {
+    400: "Malformed request, or a query the guard refuses.",
+    401: "A token is missing or wrong.",
+    403: "Not allowed here (an update on /sparql; no token file set).",
+    404: "No such resource.",
+    405: "Method not supported on this path.",
+    406: "No representation matches Accept or format.",
+    410: "The contribution was withdrawn.",
+    413: "Body or query text over the size cap.",
+    415: "Body of an unsupported media type.",
+    422: "Well-formed input refused (unsafe, schema change, or not conforming).",
+    429: "Every query slot stayed busy; try again shortly.",
+    500: "The query stopped the engine (query-crashed), or an unexpected error.",
+    503: "The query ran over the time limit, or the store is unavailable.",
+}
+_TEXT = {"type": "string"}
+
+
+def _error(status: int) -> Doc:
+    return {"$ref": f"#/components/responses/E{status}"}
+
+
+def _content(types: list[str], schema: Doc | None = None) -> Doc:
+    """Each media type with ``schema``, by default any JSON value or a string."""
+    return {t: {"schema": schema or ({} if "json" in t else _TEXT)} for t in types}
+
+
+def _ok(description: str, types: list[str], schema: Doc | None = None) -> Doc:
+    return {"description": description, "headers": _HEADERS, "content": _content(types, schema)}
+
+
+def _operation(summary: str, ok: dict[int, Doc], errors: tuple[int, ...], **more: Any) -> Doc:
+    responses: Doc = {str(code): answer for code, answer in ok.items()}
+    responses.update({str(code): _error(code) for code in (*errors, 500)})
+    return {"summary": summary, "responses": responses, **more}
+
+
+def _param(name: str, where: str, description: str, schema: Doc | None = None) -> Doc:
+    found: Doc = {"name": name, "in": where, "description": description, "schema": schema or _TEXT}
+    if where == "path":
+        found["required"] = True
+    return found
+
+
+def _body(types: list[str], required: bool = True) -> Doc:
+    return {"required": required, "content": {t: {"schema": _TEXT} for t in types}}
+
+
+_HEADERS: Doc = {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}
+_QUERY_HEADERS: Doc = {
+    **_HEADERS,
+    "X-Result-Truncated": {"schema": {"type": "string", "enum": ["true", "false"]}},
+    "X-Result-Size": {"schema": {"type": "string", "pattern": "^[0-9]+$"}},
+}
+_GRAPHS = {"type": "array", "items": {"type": "string", "format": "uri"}}
+_PROTOCOL_PARAMS = [
+    _param("query", "query", "SPARQL query text (none: the service description)."),
+    _param("default-graph-uri", "query", "Default graph IRIs.", _GRAPHS),
+    _param("named-graph-uri", "query", "Named graph IRIs.", _GRAPHS),
+    _param("format", "query", "Result format by name or media type (or `output=`)."),
+]
+_FORM_BODY = {
+    "type": "object",
+    "properties": {
+        "query": _TEXT,
+        "update": _TEXT,
+        "default-graph-uri": _GRAPHS,
+        "named-graph-uri": _GRAPHS,
+        "format": _TEXT,
+    },
+}
+_QUERY_ANSWER = {
+    "description": "Results (SELECT, ASK), a graph (CONSTRUCT, DESCRIBE) or the service "
+    "description (no query).",
+    "headers": _QUERY_HEADERS,
+    "content": _content([*RESULT_TYPES, *GRAPH_TYPES, "text/html"]),
+}
+_QUERY_ERRORS = (400, 403, 406, 413, 415, 429, 503)
+_STRINGS = ("id", "graph", "location", "contributor", "sha256")
+_RECEIPT = {
+    "type": "object",
+    "required": [*_STRINGS, "created", "triples"],
+    "properties": {
+        **{name: _TEXT for name in _STRINGS},
+        "created": {"type": "boolean"},
+        "triples": {"type": "integer"},
+    },
+}
+_CHECKS = {"type": "object", "additionalProperties": _TEXT}
+_HEALTH = {"type": "object", "required": ["status", "checks"], "properties": {"checks": _CHECKS}}
+_ERROR_FIELDS = {
+    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+    "type": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+    "message": _TEXT,
+}
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {"type": "object", "required": list(_ERROR_FIELDS), "properties": _ERROR_FIELDS}
+    },
+}
+_BEARER: list[Doc] = [{"bearer": []}]
+_ID = _param("contribution_id", "path", "The contribution's id (20 hex digits).")
+
+
+def _not_here(method: str, extra: tuple[int, ...]) -> Doc:
+    return _operation(f"{method}: not supported (405).", {}, (*extra, 405))
+
+
+def _sparql(update: bool) -> Doc:
+    """The operations of ``/sparql`` or (maintainer mode) ``/update``."""
+    extra = (401, 404) if update else ()
+    done = {204: {"description": "The update ran.", "headers": _HEADERS}} if update else {}
+    where = " (maintainer mode only; 404 otherwise)" if update else ""
+    post_body: Doc = {"content": {"application/x-www-form-urlencoded": {"schema": _FORM_BODY}}}
+    for media in ("application/sparql-query", "application/sparql-update"):
+        post_body["content"][media] = {"schema": _TEXT}
+    security = {"security": _BEARER} if update else {}
+    preflight = {204: {"description": "CORS preflight: allowed.", "headers": _HEADERS}}
+    return {
+        "get": _operation(
+            "SPARQL query by GET" + where,
+            {200: _QUERY_ANSWER},
+            (*_QUERY_ERRORS, *extra),
+            parameters=_PROTOCOL_PARAMS,
+            **security,
+        ),
+        "post": _operation(
+            ("SPARQL update or query by POST" if update else "SPARQL query by POST") + where,
+            {200: _QUERY_ANSWER, **done},
+            (*_QUERY_ERRORS, *extra),
+            parameters=_PROTOCOL_PARAMS[1:],
+            requestBody=post_body,
+            **security,
+        ),
+        "options": _operation("CORS preflight" + where, preflight, extra),
+        **{m.lower(): _not_here(m, extra) for m in ("PUT", "DELETE", "PATCH")},
+    }
+
+
+def _paths() -> Doc:
+    html = _ok("An HTML page.", ["text/html"])
+    return {
+        "/": {"get": _operation("Home page with a query form.", {200: html}, ())},
+        "/sparql": _sparql(update=False),
+        "/update": _sparql(update=True),
+        "/validate": {
+            "post": _operation(
+                "Validate a payload, or a stored graph (graph=IRI), against the shapes.",
+                {
+                    200: _ok(
+                        "The validation report.",
+                        ["text/turtle", "application/ld+json", "application/json"],
+                    )
+                },
+                (400, 404, 406, 413, 415, 422, 503),
+                parameters=[_param("graph", "query", "IRI of a stored graph to validate.")],
+                requestBody=_body(PAYLOAD_TYPES, required=False),
+            )
+        },
+        "/contributions": {
+            "post": _operation(
+                "Contribute data: validated in context, stored as a new named graph.",
+                {
+                    201: _ok("Stored.", ["application/json"], _RECEIPT),
+                    200: _ok("The same bytes were stored before.", ["application/json"], _RECEIPT),
+                },
+                (400, 401, 403, 413, 415, 422, 503),
+                parameters=[_param("source", "query", "IRI of the data's source.")],
+                requestBody=_body(PAYLOAD_TYPES),
+                security=_BEARER,
+            )
+        },
+        "/contributions/{contribution_id}": {
+            "get": _operation(
+                "The contribution's data and record, or its receipt (JSON).",
+                {
+                    200: _ok(
+                        "The contribution.",
+                        [
+                            "text/turtle",
+                            "application/trig",
+                            "application/ld+json",
+                            "application/json",
+                        ],
+                    )
+                },
+                (404, 406, 410),
+                parameters=[_ID],
+            ),
+            "delete": _operation(
+                "Withdraw a contribution (maintainer token).",
+                {200: _ok("The updated receipt.", ["application/json"], _RECEIPT)},
+                (401, 403, 404, 410, 503),
+                parameters=[_ID],
+                security=_BEARER,
+            ),
+        },
+        "/id/{type}/{key}": {
+            "get": _operation(
+                "A resource's statements: HTML for browsers, RDF by Accept or format=.",
+                {200: _ok("The resource.", ["text/html", *GRAPH_TYPES])},
+                (400, 404, 406, 429, 503),
+                parameters=[
+                    _param("type", "path", "The resource's type segment."),
+                    _param("key", "path", "The resource's key."),
+                    _param("format", "query", "RDF format by name or media type."),
+                ],
+            )
+        },
+        "/healthz": {
+            "get": _operation(
+                "Readiness: the store is readable and a query worker answers.",
+                {200: _ok("Healthy.", ["application/json"], _HEALTH)},
+                (503,),
+            )
+        },
+        "/metrics": {
+            "get": _operation(
+                "Metrics in the Prometheus text format (all web workers).",
+                {200: _ok("The metrics.", ["text/plain"])},
+                (),
+            )
+        },
+        "/openapi.json": {
+            "get": _operation(
+                "This document.",
+                {200: _ok("OpenAPI 3.1.", ["application/json"])},
+                (),
+            )
+        },
+    }
+
+
+@cache
+def document() -> Doc:
+    """The OpenAPI document (built once)."""
+    errors = {
+        f"E{code}": {
+            "description": reason,
+            "headers": _HEADERS,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for code, reason in _REASONS.items()
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Torture Prevention Knowledge Graph",
+            "version": "0.1.0",
+            "description": "SPARQL 1.1 endpoint, linked-data pages and contributions. Every "
+            "error is JSON of one shape (the Error schema).",
+        },
+        "paths": _paths(),
+        "components": {
+            "schemas": {"Error": _ERROR},
+            "responses": errors,
+            "headers": {
+                "X-Request-Id": {
+                    "description": "The request's id (the client's, if a short safe token).",
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
+                }
+            },
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@blueprint.route("/openapi.json")
+def openapi_json() -> Response:
+    """The OpenAPI document."""
+    response = jsonify(document())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
