@@ -27,9 +27,8 @@ def test_import_upr_reproduces_the_bundled_upr_file(tmp_path: Path) -> None:
 
 
 def test_import_upr_lists_rejected_rows_and_goes_on() -> None:
-    result = kg(
-        "import", "upr", str(ROOT / "tests" / "data" / "importers" / "upr-mixed-bad-rows.csv")
-    )
+    fixture = ROOT / "tests" / "data" / "importers" / "upr-mixed-bad-rows.csv"
+    result = kg("import", "upr", str(fixture), "-o", "-")
     assert result.returncode == 0, result.stderr
     assert "rejected: row 3: Session is 'seven'" in result.stderr
     assert "9 read, 9 selected, 2 imported, 7 rejected" in result.stderr
