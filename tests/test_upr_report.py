@@ -146,7 +146,8 @@ def test_kyrgyz_symbol_is_only_a_claim() -> None:
             "already-implemented",
         ),
         (
-            "enjoy the support of Kazakhstan, which considers that they are in the process of being implemented",
+            "enjoy the support of Kazakhstan, which considers that they are in the process of "
+            "being implemented",
             "being-implemented",
         ),
         ("The recommendations below did not enjoy the support of Tajikistan:", "not-supported"),
