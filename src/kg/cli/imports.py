@@ -41,7 +41,8 @@ def _emit(text: str, output: str | None) -> None:
 def _progress(items: Iterable[T], label: str) -> Iterable[T]:
     from tqdm import tqdm
 
-    return tqdm(items, desc=label, unit="row", file=sys.stderr, disable=not sys.stderr.isatty())
+    unit = label.rstrip("s")
+    return tqdm(items, desc=label, unit=unit, file=sys.stderr, disable=not sys.stderr.isatty())
 
 
 def _finish(
@@ -125,7 +126,9 @@ def import_upr_report(
     """Recommendation paragraphs of a UPR Working Group report (raw text, any encoding)."""
     from kg.importers.upr_report import ReportOptions, import_report
 
-    result = import_report(report, ReportOptions(**options))
+    result = import_report(
+        report, ReportOptions(**options), progress=lambda p: _progress(p, "paragraphs")
+    )
     _check(ctx, result.graph)
     groups: dict[str, int] = {}
     for para in result.report.paragraphs:
@@ -159,7 +162,7 @@ def import_upr_links(
 
     recs = read_turtle([recommendations])
     paragraphs = read_turtle(list(reports))
-    result = link(recs, paragraphs)
+    result = link(recs, paragraphs, progress=lambda r: _progress(r, "rows"))
     for rec, reason in result.unlinked:
         click.echo(f"unlinked: {rec}: {reason}", err=True)
     _check(ctx, result.graph, (recs, paragraphs))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -74,21 +75,31 @@ def same_state(upr_name: str, report_name: str) -> bool:
     return a == b or ALIASES.get(a) == b or re.search(rf"\b{re.escape(a)}\b", b) is not None
 
 
-def link(recommendations: Graph, reports: Graph, base: str = DEFAULT_BASE) -> LinkResult:
+def link(
+    recommendations: Graph,
+    reports: Graph,
+    base: str = DEFAULT_BASE,
+    progress: Callable[[list[Node]], Iterable[Node]] = iter,
+) -> LinkResult:
     """Links from the UPR recommendations of ``recommendations`` to the paragraphs of
-    ``reports`` (see the module docstring)."""
+    ``reports`` (see the module docstring); ``progress`` wraps the recommendations, e.g. in a
+    progress bar."""
     result = LinkResult(Graph())
     result.graph.bind("tp", TP)
     result.graph.bind("rec", resource_iri("recommendation", "", base))
     result.graph.bind("dp", resource_iri("document-part", "", base))
     result.graph.bind("match", resource_iri("match", "", base))
     segments = _segments(reports)
-    for rec in sorted(set(recommendations.subjects(TPNS.uprSession, None)), key=str):
+    recs = sorted(set(recommendations.subjects(TPNS.uprSession, None)), key=str)
+    for rec in progress(recs):
         review = (recommendations.value(rec, TPNS.addressee), _int(recommendations, rec))
         country = recommendations.value(rec, TPNS.recommendedBy)
         name = str(recommendations.value(country, SCHEMA.name))
         text = normalise(str(recommendations.value(rec, SCHEMA.text)))
-        scores = _scores(text, name, segments.get(review, []))
+        if review not in segments:
+            result.unlinked.append((str(rec), "no report of the same review among the inputs"))
+            continue
+        scores = _scores(text, name, segments[review])
         reason = _verdict(scores)
         if reason is not None:
             result.unlinked.append((str(rec), reason))

@@ -10,6 +10,7 @@ never asserted. Paragraphs are ``document-part/<document key>-para-<number>``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from kg.errors import InputError
 from kg.importers.symbols import parse_symbol
 from kg.importers.upr import DCT, ISO3_BY_NAME, PROV, SCHEMA, TPNS, slug
-from kg.importers.upr_report_text import ReportText, read_report
+from kg.importers.upr_report_text import Paragraph, ReportText, read_report
 from kg.namespaces import DEFAULT_BASE, TP, resource_iri
 
 GROUP_SCHEME = "report-response-group"
@@ -47,7 +48,10 @@ class ReportImport:
 
 
 def import_report(
-    path: str | Path, options: ReportOptions, base: str = DEFAULT_BASE
+    path: str | Path,
+    options: ReportOptions,
+    base: str = DEFAULT_BASE,
+    progress: Callable[[list[Paragraph]], Iterable[Paragraph]] = iter,
 ) -> ReportImport:
     """The report at ``path`` and its recommendation paragraphs as a graph.
 
@@ -68,7 +72,7 @@ def import_report(
     if options.claimed_symbol:
         _add_claim(graph, doc, key, options, base)
     label = symbol or key
-    for para in report.paragraphs:
+    for para in progress(report.paragraphs):
         node = URIRef(resource_iri("document-part", f"{key}-para-{para.number}", base))
         graph.add((node, RDF.type, TPNS.UPRRecommendationParagraph))
         graph.add((node, RDFS.label, Literal(f"{label}, paragraph {para.number}", lang="en")))
