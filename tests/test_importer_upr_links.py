@@ -123,3 +123,12 @@ def test_state_names_of_the_two_sources() -> None:
     assert same_state("Laos", "Lao People’s Democratic Republic")
     assert same_state("Bosnia & Herzegovina", "Bosnia and Herzegovina")
     assert not same_state("Niger", "Nigeria")
+
+
+def test_hand_checked_links_are_kept() -> None:
+    lines = (ROOT / "tests" / "data" / "upr-links-hand-checked.tsv").read_text("utf-8")
+    pairs = [line.split("\t")[:2] for line in lines.splitlines() if not line.startswith("#")]
+    assert len(pairs) == 30
+    graph = Graph().parse(UPR / "upr-report-links.ttl")
+    for rec, para in pairs:
+        assert (URIRef(rec), TP.reportParagraph, URIRef(para)) in graph

@@ -69,3 +69,24 @@ def test_bad_symbol_is_a_one_line_input_error(symbol: str, message: str) -> None
         parse_symbol(symbol)
     assert message in caught.value.message
     assert "\n" not in caught.value.message
+
+
+def test_bundled_documents_are_named_by_their_symbol() -> None:
+    from pathlib import Path
+
+    from rdflib import Graph, URIRef
+
+    root = Path(__file__).parents[1] / "data" / "turtle"
+    files = sorted(root.rglob("*.ttl"))
+    assert files
+    graph = Graph()
+    for file in files:
+        graph.parse(file)
+    identifier = URIRef("http://purl.org/dc/terms/identifier")
+    documents = [
+        (str(s), str(o))
+        for s, o in graph.subject_objects(identifier)
+        if str(s).startswith("https://w3id.org/tpkg/id/document/") and "/" in str(o)
+    ]
+    assert len(documents) >= 10
+    assert all(document_iri(symbol) == subject for subject, symbol in documents), documents

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg.errors import InputError
 from kg.validation import ValidationOutcome, load_shapes, validate
 
+#: Subjects validated together (see :func:`check`).
+CHUNK = 5000
 #: Files and folders (relative to the project root) whose triples the checks see as context.
 CONTEXT = ("ontology", "data/turtle/entities", "data/turtle/facts/sources.ttl")
 
@@ -34,12 +36,27 @@ def context_graph(root: str | Path = ".", extra: Iterable[Graph] = ()) -> Graph:
     return graph
 
 
-def check(graph: Graph, shapes: str | Path, context: Graph) -> ValidationOutcome:
-    """Validate ``graph`` against the shapes under ``shapes`` with ``context``.
+def check(
+    graph: Graph, shapes: str | Path, context: Graph, chunk: int = CHUNK
+) -> ValidationOutcome:
+    """Validate ``graph`` against the shapes under ``shapes`` with ``context``, ``chunk``
+    subjects at a time (each with the descriptions of the nodes it points to as context), so
+    that time and memory grow linearly with the import.
 
     :raises InputError: on a violation (the first one named).
     """
-    outcome = validate(graph, context, shapes=load_shapes(shapes))
+    bundle = load_shapes(shapes)
+    outcome: ValidationOutcome | None = None
+    for part, neighbours in _chunks(graph, chunk):
+        found = validate(part, context + neighbours, shapes=bundle)
+        if outcome is None:
+            outcome = found
+        else:
+            outcome.results.extend(found.results)
+            outcome.conforms = outcome.conforms and found.conforms
+        if not found.conforms:
+            break
+    assert outcome is not None
     if not outcome.conforms:
         first = next(r for r in outcome.results if r.severity == "Violation")
         count = outcome.counts()["Violation"]
@@ -47,6 +64,24 @@ def check(graph: Graph, shapes: str | Path, context: Graph) -> ValidationOutcome
             f"output fails validation ({count} violations): {first.focus}: {first.message}"
         )
     return outcome
+
+
+def _chunks(graph: Graph, size: int) -> Iterator[tuple[Graph, Graph]]:
+    """``graph`` cut into graphs of ``size`` subjects, each with the triples of the subjects
+    its objects name (context, not validated with the chunk)."""
+    subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=str)
+    if len(subjects) <= size:
+        yield graph, Graph()
+        return
+    for start in range(0, len(subjects), size):
+        part, neighbours = Graph(), Graph()
+        for subject in subjects[start : start + size]:
+            for p, o in graph.predicate_objects(subject):
+                part.add((subject, p, o))
+                if isinstance(o, URIRef):
+                    for p2, o2 in graph.predicate_objects(o):
+                        neighbours.add((o, p2, o2))
+        yield part, neighbours
 
 
 def write_atomically(text: str, out: str | Path) -> None:

@@ -1,0 +1,128 @@
+"""The UPR Info import at scale: rows per second, validation included, and where the time goes.
+
+Synthesizes an export of ``--rows`` rows (default 100,000) from the real one by repeating its
+652 rows, each copy's text perturbed (a copy number appended, so every row has its own key),
+written as a real export is (Mac Roman, CR line ends) to ``bench/.cache/``. Then times the
+import's phases the way `kg import upr -o FILE` runs them: read (decode, CSV, row checks),
+build the graph, validate it against ``shapes/`` (``kg.importers.checks.check``: chunks of
+subjects, each with its neighbours as context), serialize it as Turtle. Writes a Markdown table
+to ``bench/results/import-<timestamp>.md``.
+
+    .venv/bin/python bench/import.py                 # 100,000 rows
+    .venv/bin/python bench/import.py --rows 10000    # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(__file__).resolve().parent / ".cache"
+RESULTS = Path(__file__).resolve().parent / "results"
+EXPORT = ROOT.parent / "shared" / "research" / "data"
+EXPORT = EXPORT / "upr-info_recommendations_KZ_KG_TJ_sessions7-20.csv"
+TARGET = 2000.0
+VALIDATE = "validate (shapes/, chunks of 5,000 subjects)"
+READ = "read (decode, CSV, row checks)"
+
+sys.path.insert(0, str(ROOT / "src"))
+
+from kg.importers.checks import check, context_graph  # noqa: E402
+from kg.importers.upr import import_export  # noqa: E402
+from kg.importers.upr_rows import COLUMNS, numbered_rows  # noqa: E402
+
+
+def synthesize(rows: int) -> Path:
+    """An export of ``rows`` rows made from the real one (cached by size)."""
+    target = CACHE / f"upr-synth-{rows}.csv"
+    if target.is_file():
+        return target
+    with EXPORT.open(encoding="utf-8", newline="") as handle:
+        real = list(csv.DictReader(handle))
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\r")
+    writer.writeheader()
+    for i in range(rows):
+        row = dict(real[i % len(real)])
+        copy = i // len(real)
+        if copy:
+            row["Text"] = f"{row['Text']} (synthetic copy {copy})"
+        writer.writerow(row)
+    CACHE.mkdir(exist_ok=True)
+    target.write_bytes(out.getvalue().encode("mac_roman"))
+    return target
+
+
+def measure(path: Path) -> dict[str, float]:
+    """Seconds per phase of one import of ``path``, and the counts."""
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    numbered_rows(path)
+    times[READ] = time.perf_counter() - start
+    start = time.perf_counter()
+    result = import_export(path)
+    times["build the graph"] = time.perf_counter() - start - times[READ]
+    start = time.perf_counter()
+    check(result.graph, ROOT / "shapes", context_graph(ROOT))
+    times[VALIDATE] = time.perf_counter() - start
+    start = time.perf_counter()
+    result.graph.serialize(format="turtle")
+    times["serialize (Turtle)"] = time.perf_counter() - start
+    times["rows"] = result.imported
+    times["triples"] = len(result.graph)
+    return times
+
+
+def report(times: dict[str, float], rows: int) -> str:
+    """The Markdown report of one run."""
+    phases = {k: v for k, v in times.items() if k not in ("rows", "triples")}
+    total = sum(phases.values())
+    rate = rows / total
+    lines = [
+        f"# UPR Info import, {rows:,} rows ({int(times['triples']):,} triples)",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {sys.platform}, Python "
+        f"{sys.version.split()[0]}. Synthetic export from the 652 real rows (Mac Roman, CR).",
+        "",
+        "| phase | seconds | share | rows/s |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, seconds in phases.items():
+        lines.append(
+            f"| {name} | {seconds:.1f} | {100 * seconds / total:.0f}% | {rows / seconds:,.0f} |"
+        )
+    lines += [
+        f"| **total** | **{total:.1f}** | 100% | **{rate:,.0f}** |",
+        "",
+        f"Target: over {TARGET:,.0f} rows/s with validation: "
+        + ("met." if rate > TARGET else "not met."),
+        f"Without validation: {rows / (total - phases[VALIDATE]):,.0f} rows/s.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and write its report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="rows to synthesize")
+    args = parser.parse_args(argv)
+    path = synthesize(args.rows)
+    times = measure(path)
+    text = report(times, int(times["rows"]))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"import-{datetime.now(UTC):%Y%m%dT%H%M%S}.md"
+    out.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
