@@ -164,3 +164,27 @@ def test_segments_keep_every_state_of_a_recommendation() -> None:
         ("Ratify the OP", ["Czech Republic", "Switzerland"]),
         ("Act", ["Iran (Islamic Republic of)"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (ReportOptions(), "give --symbol"),
+        (ReportOptions(key="bad key"), "give --symbol"),
+        (ReportOptions(key="k", claimed_symbol="A/HRC/19/3"), "needs --claim-source"),
+        (ReportOptions(symbol="A/HRC/19/3", date="12 Dec 2011"), "not a date as YYYY-MM-DD"),
+        (ReportOptions(symbol="A/HRC/19/3", state="UZB"), "unknown State 'UZB'"),
+        (ReportOptions(symbol="A/HRC/19/"), "not a UN document symbol"),
+    ],
+)
+def test_bad_options_are_one_line_errors(options: ReportOptions, message: str) -> None:
+    with pytest.raises(InputError, match=message) as caught:
+        import_report(report_file("A-HRC-19-3_Tajikistan_2011.txt"), options)
+    assert "\n" not in caught.value.message
+
+
+def test_file_without_recommendations_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "not-a-report.txt"
+    empty.write_bytes("Conclusions and/or recommendations\rnothing".encode("mac_roman"))
+    with pytest.raises(InputError, match="no numbered recommendation paragraph"):
+        read_report(empty)

@@ -25,7 +25,8 @@ OUTPUT_HELP = "Write Turtle to this file (- for stdout) instead of into the stor
 
 @click.group(name="import")
 def import_group() -> None:
-    """Convert an external export into Turtle (review it, then add it under data/turtle/)."""
+    """Import an external export: into the store, or as Turtle with -o (review it, then add it
+    under data/turtle/)."""
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -64,6 +64,8 @@ def import_report(
     date = options.date or report.date
     session = options.session or report.session
     iso3 = _state(report, options.state)
+    if options.date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", options.date):
+        raise InputError(f"--date {options.date!r} is not a date as YYYY-MM-DD")
     if date is None or session is None:
         raise InputError(f"{path}: cannot read the {'date' if date is None else 'session'}")
     graph = _new_graph(base)
