@@ -132,3 +132,17 @@ def test_hand_checked_links_are_kept() -> None:
     graph = Graph().parse(UPR / "upr-report-links.ttl")
     for rec, para in pairs:
         assert (URIRef(rec), TP.reportParagraph, URIRef(para)) in graph
+
+
+def test_unreadable_link_input_is_a_one_line_error(tmp_path: Path) -> None:
+    import pytest
+
+    from kg.errors import InputError
+    from kg.importers.upr_links import read_turtle
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle <", encoding="utf-8")
+    for path, message in ((bad, "not Turtle"), (tmp_path / "missing.ttl", "cannot read")):
+        with pytest.raises(InputError, match=message) as caught:
+            read_turtle([path])
+        assert "\n" not in caught.value.message

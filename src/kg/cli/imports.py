@@ -158,8 +158,7 @@ def import_upr_links(
     store: str | None,
 ) -> None:
     """Link UPR Info recommendations (Turtle) to the report paragraphs (Turtle) they come from."""
-    from kg.importers.upr_links import link
-    from kg.importers.upr_turtle import read_turtle
+    from kg.importers.upr_links import link, read_turtle
 
     recs = read_turtle([recommendations])
     paragraphs = read_turtle(list(reports))

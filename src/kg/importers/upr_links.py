@@ -23,11 +23,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rapidfuzz import fuzz
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.errors import InputError
 from kg.importers.upr import SCHEMA, TPNS
 from kg.importers.upr_report_text import segments
 from kg.namespaces import DEFAULT_BASE, TP, resource_iri
@@ -169,3 +171,22 @@ def _add_link(graph: Graph, rec: Node, part: Node, score: float, method: str, ba
     graph.add((match, TPNS.matchedParagraph, part))
     graph.add((match, TPNS.matchScore, Literal(f"{score:.1f}", datatype=XSD.decimal)))
     graph.add((match, TPNS.matchMethod, Literal(f"{method}; {METHOD}")))
+
+
+def read_turtle(paths: Iterable[str | Path]) -> Graph:
+    """The union of the Turtle files ``paths`` (the inputs of :func:`link`).
+
+    :raises InputError: if a file cannot be read or is not Turtle.
+    """
+    graph = Graph()
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        try:
+            graph.parse(data=data, format="turtle")
+        except Exception as exc:  # rdflib raises many unrelated types on bad Turtle
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"{path}: not Turtle ({first})") from None
+    return graph
