@@ -24,7 +24,7 @@ from kg.validation.task import NICENESS
 TESTS = Path(__file__).resolve().parent
 JSON = {"Accept": "application/json"}
 TURTLE = {"Content-Type": "text/turtle", **JSON}
-UPR = "https://w3id.org/tpkg/graph/data/upr/upr-info-torture"
+UPR = "https://w3id.org/tpkg/graph/data/upr/upr-info"
 SMALL = b"""@prefix tp: <https://w3id.org/tpkg/ontology#> .
 <https://w3id.org/tpkg/id/recommendation/gw-1> a tp:Recommendation ."""
 

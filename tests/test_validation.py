@@ -250,3 +250,25 @@ STORED = _terms(("http://e/a", "http://e/t", "_:b"), ("_:b", "http://e/q", '"v"'
 )
 def test_only_stored_blank_node_values_the_data_restates_are_dropped(data, kept: int) -> None:  # noqa: ANN001
     assert len(drop_restated(STORED, data, "http://local/bnode/")) == kept
+
+
+@pytest.mark.parametrize(
+    ("stored", "given", "same"),
+    [
+        ("100", "100.0", True),
+        ("91.5", "91.50", True),
+        ("91.5", "91.4", False),
+    ],
+)
+def test_a_stored_literal_restated_in_another_lexical_form_is_one_value(
+    stored: str, given: str, same: bool
+) -> None:
+    from kg.results import Term
+    from kg.validation.restated import drop_restated_literals
+
+    decimal = "http://www.w3.org/2001/XMLSchema#decimal"
+    s, p = Term("uri", "http://e/s"), Term("uri", "http://e/p")
+    kept = drop_restated_literals(
+        [(s, p, Term("literal", stored, decimal))], [(s, p, Term("literal", given, decimal))]
+    )
+    assert (kept == []) is same

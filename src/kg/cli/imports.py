@@ -1,40 +1,180 @@
-"""`kg import`: convert external exports (UPR Info, ratification tables) into Turtle."""
+"""`kg import`: convert external exports (UPR Info, UPR reports, ratification tables) into
+RDF, validated against the shapes before anything is written.
+
+The UPR commands write into the store by default (one named graph per imported file, with a
+PROV record of the import; see :mod:`kg.importers.store_write`); ``-o FILE`` writes Turtle
+instead (``-o -``: standard output). Each command prints what it did on stderr (rejected or
+unlinked rows, then a summary of counts) and shows a progress bar there when stderr is a
+terminal.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
+
+from kg.cli.common import settings_for, store_option
+
+T = TypeVar("T")
+OUTPUT_HELP = "Write Turtle to this file (- for stdout) instead of into the store."
 
 
 @click.group(name="import")
 def import_group() -> None:
-    """Convert an external export into Turtle (review it, then add it under data/turtle/)."""
+    """Import an external export: into the store, or as Turtle with -o (review it, then add it
+    under data/turtle/)."""
 
 
 def _emit(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
+    if output and output != "-":
+        from kg.importers.checks import write_atomically
+
+        write_atomically(text, output)
         click.echo(f"wrote {output}", err=True)
     else:
         sys.stdout.write(text)
 
 
+def _progress(items: Iterable[T], label: str) -> Iterable[T]:
+    from tqdm import tqdm
+
+    unit = label.rstrip("s")
+    return tqdm(items, desc=label, unit=unit, file=sys.stderr, disable=not sys.stderr.isatty())
+
+
+def _finish(
+    ctx: click.Context,
+    graph: Any,
+    header: str,
+    output: str | None,
+    importer: str,
+    sources: list[str],
+) -> None:
+    """Write ``graph``: Turtle to ``output`` (``-``: stdout), or else into the store."""
+    if output:
+        _emit(header + graph.serialize(format="turtle"), output)
+        return
+    from kg.importers.store_write import write_import
+
+    settings = settings_for(ctx, store=ctx.params.get("store"))
+    done = write_import(settings, graph, importer=importer, sources=[Path(p) for p in sources])
+    verb = "stored" if done.written else "unchanged (same file, same importer version):"
+    click.echo(f"{verb} {done.triples} triples in graph {done.graph}", err=True)
+
+
+def _check(ctx: click.Context, graph: Any, extra: Iterable[Any] = ()) -> None:
+    from kg.importers.checks import check, context_graph
+
+    settings = settings_for(ctx)
+    outcome = check(graph, settings.shapes, context_graph(".", extra))
+    counts = outcome.counts()
+    click.echo(
+        f"validated: {counts['Violation']} violations, {counts['Warning']} warnings", err=True
+    )
+
+
 @import_group.command(name="upr")
 @click.argument("export", type=click.Path(dir_okay=False))
-@click.option("--issue", default=None, help="UPR Info issue to keep (default: torture).")
+@click.option("--issue", default=None, help="Keep only rows with this UPR Info issue.")
 @click.option("--state", "states", multiple=True, help="State under review (repeatable).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write.")
-def import_upr(export: str, issue: str | None, states: tuple[str, ...], output: str | None) -> None:
-    """Recommendations from a UPR Info export (CSV; UTF-8 or Mac Roman, any line ends)."""
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
+@store_option
+@click.pass_context
+def import_upr(
+    ctx: click.Context,
+    export: str,
+    issue: str | None,
+    states: tuple[str, ...],
+    output: str | None,
+    store: str | None,
+) -> None:
+    """Every recommendation of a UPR Info export (CSV; encoding and line ends detected)."""
     from kg.importers import upr
 
-    options: dict[str, Any] = {"issue": issue} if issue else {}
-    if states:
-        options["states"] = states
-    _emit(upr.HEADER + upr.convert(export, **options).serialize(format="turtle"), output)
+    result = upr.import_export(
+        export, issue=issue, states=states or None, progress=lambda r: _progress(r, "rows")
+    )
+    for rejected in result.rejected:
+        click.echo(f"rejected: row {rejected.row}: {rejected.reason}", err=True)
+    _check(ctx, result.graph)
+    click.echo(
+        f"rows: {result.read} read, {result.selected} selected, {result.imported} imported, "
+        f"{len(result.rejected)} rejected; {len(result.graph)} triples",
+        err=True,
+    )
+    _finish(ctx, result.graph, upr.HEADER, output, "upr", [export])
+
+
+@import_group.command(name="upr-report")
+@click.argument("report", type=click.Path(dir_okay=False))
+@click.option("--symbol", default=None, help="UN symbol (must be printed in the file).")
+@click.option("--key", default=None, help="IRI key of the document when its symbol is not printed.")
+@click.option("--claimed-symbol", default=None, help="Unverified symbol, kept as a tp:Claim.")
+@click.option("--claim-source", default=None, help="URL of where the claimed symbol is given.")
+@click.option("--date", default=None, help="Date of the report (YYYY-MM-DD) if not readable.")
+@click.option("--session", type=int, default=None, help="UPR Working Group session number.")
+@click.option("--state", default=None, help="ISO alpha-3 code of the State under review.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
+@store_option
+@click.pass_context
+def import_upr_report(
+    ctx: click.Context, report: str, output: str | None, store: str | None, **options: Any
+) -> None:
+    """Recommendation paragraphs of a UPR Working Group report (raw text, any encoding)."""
+    from kg.importers.upr_report import ReportOptions, import_report
+
+    result = import_report(
+        report, ReportOptions(**options), progress=lambda p: _progress(p, "paragraphs")
+    )
+    _check(ctx, result.graph)
+    groups: dict[str, int] = {}
+    for para in result.report.paragraphs:
+        groups[para.group] = groups.get(para.group, 0) + 1
+    by_group = ", ".join(f"{n} {g}" for g, n in sorted(groups.items()))
+    click.echo(
+        f"read as {result.report.encoding}, {result.report.line_ends} line ends; "
+        f"{len(result.report.paragraphs)} paragraphs ({by_group}); {len(result.graph)} triples",
+        err=True,
+    )
+    header = f"# Generated by `kg import upr-report` from {Path(report).name}; do not edit.\n\n"
+    _finish(ctx, result.graph, header, output, "upr-report", [report])
+
+
+@import_group.command(name="upr-links")
+@click.argument("recommendations", type=click.Path(dir_okay=False))
+@click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
+@store_option
+@click.pass_context
+def import_upr_links(
+    ctx: click.Context,
+    recommendations: str,
+    reports: tuple[str, ...],
+    output: str | None,
+    store: str | None,
+) -> None:
+    """Link UPR Info recommendations (Turtle) to the report paragraphs (Turtle) they come from."""
+    from kg.importers.upr_links import link, read_turtle
+
+    recs = read_turtle([recommendations])
+    paragraphs = read_turtle(list(reports))
+    result = link(recs, paragraphs, progress=lambda r: _progress(r, "rows"))
+    for rec, reason in result.unlinked:
+        click.echo(f"unlinked: {rec}: {reason}", err=True)
+    _check(ctx, result.graph, (recs, paragraphs))
+    total = result.linked + len(result.unlinked)
+    share = 100 * result.linked / total if total else 0.0
+    click.echo(
+        f"recommendations: {total}, linked {result.linked} ({share:.1f}%), "
+        f"unlinked {len(result.unlinked)}",
+        err=True,
+    )
+    header = "# Generated by `kg import upr-links`; do not edit. Method: see tp:matchMethod.\n\n"
+    _finish(ctx, result.graph, header, output, "upr-links", [recommendations, *reports])
 
 
 @import_group.command(name="ratifications")

@@ -21,7 +21,7 @@ from kg.store.reads import construct
 from kg.validation.engine import validate
 from kg.validation.graphs import to_graph
 from kg.validation.report import ValidationOutcome
-from kg.validation.restated import drop_restated
+from kg.validation.restated import drop_restated, drop_restated_literals
 from kg.validation.shapes import load_shapes
 
 Triple = tuple[Term, Term, Term]
@@ -83,6 +83,7 @@ def fetch_context(store: Store, triples: list[Triple], local: str = "") -> Graph
     described = _construct(store, _DESCRIPTIONS.format(nodes=" ".join(map(_iri, subjects))))
     if local:
         described = drop_restated(described, triples, local)
+    described = drop_restated_literals(described, triples)
     nodes = referenced_nodes([*triples, *described])
     typed = _construct(store, _TYPES.format(nodes=" ".join(map(_iri, nodes))))
     return to_graph([*described, *typed])

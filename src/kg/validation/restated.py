@@ -6,6 +6,10 @@ blank nodes and the payload gets fresh names for its own, so merged naively the 
 seem to have two such values. A stored blank-node value is the same value as the payload's
 when both hang from the same subject and predicate and describe the same structure; only
 such stored copies are dropped. Different structures stay: both are then known.
+
+Literals too: the store keeps a literal in its canonical form (``"100.0"^^xsd:decimal`` comes
+back as ``"100"^^xsd:decimal``), so a stored literal equal in value to one the data gives for
+the same subject and predicate is the same value, and only the data's copy is kept.
 """
 
 from __future__ import annotations
@@ -75,3 +79,31 @@ def drop_restated(stored: list[Triple], data: list[Triple], local: str) -> list[
             if _signature(o, stored_index, is_blank) in offered[(s, p)]:
                 dropped |= _closure(o, stored_index)
     return [t for t in stored if t[0] not in dropped and t[2] not in dropped]
+
+
+def drop_restated_literals(stored: list[Triple], data: list[Triple]) -> list[Triple]:
+    """``stored`` without the literals that ``data`` gives again for the same subject and
+    predicate, in another lexical form of the same value (:func:`same_value`)."""
+    given: dict[tuple[Term, Term], list[Term]] = defaultdict(list)
+    for s, p, o in data:
+        if o.kind == "literal":
+            given[(s, p)].append(o)
+    return [
+        (s, p, o)
+        for s, p, o in stored
+        if o.kind != "literal" or not any(same_value(o, d) for d in given.get((s, p), ()))
+    ]
+
+
+def same_value(a: Term, b: Term) -> bool:
+    """True when two literals are one value: same datatype and language, and the same
+    lexical form or equal values of that datatype (``100.0`` and ``100`` as decimals)."""
+    if (a.datatype, a.language) != (b.datatype, b.language):
+        return False
+    if a.value == b.value:
+        return True
+    from rdflib import Literal, URIRef
+
+    datatype = URIRef(a.datatype) if a.datatype else None
+    left, right = Literal(a.value, datatype=datatype), Literal(b.value, datatype=datatype)
+    return bool(left.value is not None and left.eq(right))

@@ -1,0 +1,105 @@
+"""Writing an importer's graph into the store: one named graph per imported file, and a PROV
+record of the import (file name, SHA-256 of its bytes, importer and version, time, triple count)
+in the loads graph, written last as the loader does (``kg.loader``).
+
+The graph of ``kg import upr EXPORT.csv`` is ``graph/import/upr/<file name as slug>``. An import
+of the same bytes by the same importer version changes nothing (not even the record's time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rdflib import Graph
+
+import kg
+from kg.config import Settings
+from kg.importers.upr import slug
+from kg.loader import keep_union, loads_graph
+from kg.namespaces import PREFIXES, TP, graph_iri
+from kg.results import Term
+from kg.store import Store, StoreAccess
+
+_PROV, _DCT, _XSD = PREFIXES["prov"], PREFIXES["dct"], PREFIXES["xsd"]
+_RECORD = (
+    "PREFIX tp: <https://w3id.org/tpkg/ontology#> "
+    "SELECT ?sha ?version ?g ?records WHERE { GRAPH ?records { "
+    "?g tp:sha256 ?sha ; tp:importerVersion ?version } }"
+)
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    """Where an import went and whether anything was written."""
+
+    graph: str
+    written: bool
+    triples: int
+
+
+def sha256_of(paths: list[Path]) -> str:
+    """The SHA-256 of the bytes of ``paths`` (of their digests, for several files)."""
+    digests = [hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in paths]
+    if len(digests) == 1:
+        return digests[0]
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+def import_graph(settings: Settings, importer: str, source: Path) -> str:
+    """The named graph of an import of ``source`` by ``importer``."""
+    return graph_iri(f"import/{importer}/{slug(source.name)}", settings.base_iri)
+
+
+def importer_version(importer: str) -> str:
+    """The importer and package version a record names, e.g. ``kg import upr (kg 0.1.0)``."""
+    return f"kg import {importer} (kg {kg.__version__})"
+
+
+def write_import(
+    settings: Settings, graph: Graph, *, importer: str, sources: list[Path]
+) -> StoreOutcome:
+    """Replace the import graph of ``sources[0]`` with ``graph`` and record the import, unless
+    the same bytes were already imported by the same importer version.
+
+    :raises StoreError: when the store cannot be opened for writing.
+    """
+    target = import_graph(settings, importer, sources[0])
+    sha, version = sha256_of(sources), importer_version(importer)
+    with StoreAccess(settings).writing() as store:
+        if _recorded(store, settings, target) == (sha, version):
+            return StoreOutcome(target, False, len(graph))
+        store.load_data(graph.serialize(format="nt", encoding="utf-8"), "ntriples", target)
+        record = _record(target, sources, sha, version, len(graph))
+        store.replace_subject(loads_graph(settings), target, record)
+        keep_union(store)
+    return StoreOutcome(target, True, len(graph))
+
+
+def _recorded(store: Store, settings: Settings, target: str) -> tuple[str, str] | None:
+    result = store.query(
+        _RECORD,
+        row_limit=1,
+        substitutions={"g": Term("uri", target), "records": Term("uri", loads_graph(settings))},
+    )
+    if not result.rows or result.rows[0][0] is None or result.rows[0][1] is None:
+        return None
+    return (result.rows[0][0].value, result.rows[0][1].value)
+
+
+def _record(
+    target: str, sources: list[Path], sha: str, version: str, triples: int
+) -> list[tuple[Term, Term, Term]]:
+    g = Term("uri", target)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = [
+        (g, Term("uri", PREFIXES["rdf"] + "type"), Term("uri", _PROV + "Entity")),
+        (g, Term("uri", TP + "sha256"), Term("literal", sha)),
+        (g, Term("uri", TP + "importerVersion"), Term("literal", version)),
+        (g, Term("uri", TP + "tripleCount"), Term("literal", str(triples), _XSD + "integer")),
+        (g, Term("uri", _PROV + "generatedAtTime"), Term("literal", now, _XSD + "dateTime")),
+    ]
+    out += [(g, Term("uri", _DCT + "source"), Term("literal", Path(p).name)) for p in sources]
+    return out
