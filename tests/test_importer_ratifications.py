@@ -205,3 +205,56 @@ def test_osce_group_has_the_57_listed_states() -> None:
     assert all((m, RDF.type, TP.State) in bundled for m in members)
     assert group.unmatched_names == ["Holy See"]
     assert bundled.value(node, URIRef("http://purl.org/dc/terms/source")) is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Kazakhstan", "KAZ"),
+        ("Kyrgyz Republic", "KGZ"),
+        ("Republic of Moldova", "MDA"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("Iran (Islamic Republic of)", "IRN"),
+        ("United Kingdom of Great Britain and Northern Ireland", "GBR"),
+        ("The Netherlands", "NLD"),
+        ("Türkiye", "TUR"),
+        ("russian federation", "RUS"),
+        ("Holy See", None),
+        ("Atlantis", None),
+        ("", None),
+    ],
+)
+def test_state_names_resolve_through_iso_3166_or_not_at_all(name: str, code: str | None) -> None:
+    assert countries.alpha3_from_name(name) == code
+
+
+@pytest.mark.parametrize(
+    ("alpha2", "code"), [("KZ", "KAZ"), ("kg", "KGZ"), ("TP", "TLS"), ("XX", None), ("", None)]
+)
+def test_alpha2_codes_map_to_alpha3(alpha2: str, code: str | None) -> None:
+    assert countries.alpha3_from_alpha2(alpha2) == code
+
+
+@pytest.mark.parametrize("name", ["missing.csv", "wrong-columns.csv"])
+def test_cli_unreadable_table_is_one_line_and_changes_nothing(
+    kg, store_dir: Path, tmp_path: Path, name: str
+) -> None:
+    out = tmp_path / "out.ttl"
+    out.write_text("# earlier output\n", encoding="utf-8")
+    args = ("import", "ratifications", str(DATA / name), "--treaty", "OPCAT", "-o", str(out))
+    result = kg("--store", str(store_dir), *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("kg: error:") and len(result.stderr.splitlines()) == 1
+    assert out.read_text(encoding="utf-8") == "# earlier output\n"
+
+
+def test_cli_imports_every_state_by_default(kg, store_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "opcat.ttl"
+    result = kg(
+        "--store", str(store_dir), "import", "ratifications", str(table("OPCAT")), "-o", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ratifications OPCAT: 193 rows read, 193 imported, 0 rejected" in result.stderr
+    assert out.read_text(encoding="utf-8") == (FACTS / "ratifications-opcat.ttl").read_text(
+        encoding="utf-8"
+    )
