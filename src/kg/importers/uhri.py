@@ -28,6 +28,7 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -139,19 +140,37 @@ def _states(names: list[str], column: str) -> list[tuple[str, str]]:
     return found
 
 
-def _row_graph(
-    number: int, annotation: str, row: uhri_read.Row, source: URIRef, base: str
-) -> RowGraph:
+@dataclass(frozen=True)
+class _Cells:
+    """The checked cells of one row."""
+
+    paragraph: str | None
+    text: str
+    symbol: str
+    published: dt.date | None
+    indexed: dt.date | None
+    addressees: list[tuple[str, str]]
+    body: str
+    recommenders: list[tuple[str, str]]
+
+    @property
+    def is_upr(self) -> bool:
+        return self.body.lower() in UPR_BODIES or bool(self.recommenders)
+
+
+def _cells(row: uhri_read.Row) -> _Cells:
+    """The row's cells, checked.
+
+    :raises ValueError: naming the first cell that is missing or unusable.
+    """
     paragraph, text = uhri_read.split_paragraph(uhri_read.text_of(row["Text"]))
     if not text:
         raise ValueError("empty Text")
     symbol = uhri_read.text_of(row["Document Symbol"])
     if not _SYMBOL.match(symbol):
         raise ValueError(f"Document Symbol {symbol!r} is not a UN symbol")
-    published, indexed = (
-        _date(row, "Document Publication Date"),
-        _date(row, "Date of publication on UHRI"),
-    )
+    published = _date(row, "Document Publication Date")
+    indexed = _date(row, "Date of publication on UHRI")
     addressees = _states(uhri_read.values(row["Countries Concerned"]), "Countries Concerned")
     if not addressees:
         raise ValueError("no Countries Concerned")
@@ -159,48 +178,66 @@ def _row_graph(
     recommenders = _states(
         uhri_read.values(row["UPR Recommending States"]), "UPR Recommending States"
     )
-    is_upr = body.lower() in UPR_BODIES or bool(recommenders)
-    if is_upr and not recommenders:
+    cells = _Cells(paragraph, text, symbol, published, indexed, addressees, body, recommenders)
+    if cells.is_upr and not recommenders:
         raise ValueError("a UPR row without UPR Recommending States")
-    if not is_upr and not body:
+    if not cells.is_upr and not body:
         raise ValueError("no Recommending Body")
+    return cells
+
+
+def _row_graph(
+    number: int, annotation: str, row: uhri_read.Row, source: URIRef, base: str
+) -> RowGraph:
+    c = _cells(row)
     out = RowGraph(number, annotation)
     graph = out.graph
     node = URIRef(resource_iri("recommendation", "uhri-" + annotation, base))
-    document = _add_document(graph, symbol, published, source, base)
+    document = _add_document(graph, c.symbol, c.published, source, base)
+    where = f"{c.symbol}, paragraph {c.paragraph}" if c.paragraph else c.symbol
+    label = f"UHRI: {c.body or 'UPR'} to {', '.join(n for _, n in c.addressees)} ({where})"
     graph.add((node, RDF.type, TPNS.Recommendation))
-    graph.add((node, DCT.identifier, Literal(annotation)))
-    graph.add((node, SCHEMA.text, Literal(text, lang="en")))
-    where = f"{symbol}, paragraph {paragraph}" if paragraph else symbol
-    label = f"UHRI: {body or 'UPR'} to {', '.join(n for _, n in addressees)} ({where})"
     graph.add((node, RDFS.label, Literal(label, lang="en")))
-    for code, name in addressees:
+    graph.add((node, DCT.identifier, Literal(annotation)))
+    graph.add((node, SCHEMA.text, Literal(c.text, lang="en")))
+    for code, name in c.addressees:
         state = countries.add_state(graph, code, source=source, name_in_source=name, base=base)
         graph.add((node, TPNS.addressee, state))
-    if is_upr:
-        for code, name in recommenders:
+    if c.is_upr:
+        for code, name in c.recommenders:
             state = countries.add_state(graph, code, source=source, name_in_source=name, base=base)
             graph.add((node, TPNS.recommendedBy, state))
         _add_upr(graph, node, row, base)
     else:
-        graph.add((node, TPNS.recommendedBy, uhri_nodes.add_body(graph, body, source, base)))
+        graph.add((node, TPNS.recommendedBy, uhri_nodes.add_body(graph, c.body, source, base)))
+    _add_labels_and_dates(graph, node, row, c.indexed, source, base)
+    derived = document
+    if c.paragraph:
+        derived = _add_paragraph(graph, document, c.symbol, c.paragraph, base)
+    graph.add((node, DCT.source, source))
+    graph.add((node, DCT.source, document))
+    graph.add((node, PROV.wasDerivedFrom, derived))
+    return out
+
+
+def _add_labels_and_dates(
+    graph: Graph,
+    node: URIRef,
+    row: uhri_read.Row,
+    indexed: dt.date | None,
+    source: URIRef,
+    base: str,
+) -> None:
+    """The concepts of the labelled columns, the annotation type and the UHRI date."""
     for column, kind, scheme, prop in CONCEPT_COLUMNS:
         for value in uhri_read.values(row[column]):
-            graph.add(
-                (node, prop, uhri_nodes.add_concept(graph, value, kind, scheme, source, base))
-            )
+            concept = uhri_nodes.add_concept(graph, value, kind, scheme, source, base)
+            graph.add((node, prop, concept))
     kind_of = uhri_read.text_of(row["Type"])
     if kind_of:
         graph.add((node, TPNS.uhriAnnotationType, Literal(kind_of)))
     if indexed is not None:
         graph.add((node, TPNS.uhriPublicationDate, Literal(indexed, datatype=XSD.date)))
-    derived = document
-    if paragraph:
-        derived = _add_paragraph(graph, document, symbol, paragraph, base)
-    graph.add((node, DCT.source, source))
-    graph.add((node, DCT.source, document))
-    graph.add((node, PROV.wasDerivedFrom, derived))
-    return out
 
 
 def _add_upr(graph: Graph, node: URIRef, row: uhri_read.Row, base: str) -> None:
