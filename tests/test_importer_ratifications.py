@@ -258,3 +258,20 @@ def test_cli_imports_every_state_by_default(kg, store_dir: Path, tmp_path: Path)
     assert out.read_text(encoding="utf-8") == (FACTS / "ratifications-opcat.ttl").read_text(
         encoding="utf-8"
     )
+
+
+def test_cli_imports_the_four_tables_into_a_folder(kg, store_dir: Path, tmp_path: Path) -> None:
+    paths = [str(table(key)) for key in sorted(TREATIES)]
+    result = kg("--store", str(store_dir), "import", "ratifications", *paths, "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for key in TREATIES:
+        written = (tmp_path / output_name(key)).read_text(encoding="utf-8")
+        assert written == (FACTS / output_name(key)).read_text(encoding="utf-8")
+
+
+def test_cli_several_tables_need_an_output_folder(kg, store_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "one-file.ttl"
+    paths = [str(table("CAT")), str(table("OPCAT"))]
+    result = kg("--store", str(store_dir), "import", "ratifications", *paths, "-o", str(out))
+    assert result.returncode == 2 and "need -o FOLDER" in result.stderr
+    assert not out.exists()

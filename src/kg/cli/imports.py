@@ -73,32 +73,50 @@ def _finish(result: Any, name: str, output: str | None, header: str) -> None:
 
 
 @import_group.command(name="ratifications")
-@click.argument("table", type=click.Path(dir_okay=False))
+@click.argument("tables", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
     "--treaty", default=None, help="CAT, OPCAT, ICCPR or ICCPR-OP1 (default: from the file name)."
 )
 @click.option(
     "--state", "states", multiple=True, help="ISO alpha-3 code (repeatable; default: all)."
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(),
+    help="File to write (with several tables: a folder, one ratifications-<treaty>.ttl each).",
+)
 @store_option
 @click.pass_context
 def import_ratifications(
     ctx: click.Context,
-    table: str,
+    tables: tuple[str, ...],
     treaty: str | None,
     states: tuple[str, ...],
     output: str | None,
     store: str | None,
 ) -> None:
-    """Ratification status rows from a world-politics-datalab table (hr_status_*.csv),
-    validated in the context of the store before anything is written."""
+    """Ratification status rows from world-politics-datalab tables (hr_status_*.csv),
+    validated in the context of the store; every table is read and checked before any file
+    is written."""
+    from kg.errors import InputError
     from kg.importers import ratifications
 
-    key = treaty or ratifications.treaty_of(table)
+    if len(tables) > 1 and (treaty or not output or not Path(output).is_dir()):
+        raise InputError("several tables need -o FOLDER (an existing folder) and no --treaty")
     shapes, context = _in_context(ctx, store)
-    result = ratifications.import_table(table, key, states or None, context=context, shapes=shapes)
-    _finish(result, f"ratifications {key}", output, ratifications.header(key))
+    done = []
+    for table in tables:
+        key = treaty or ratifications.treaty_of(table)
+        result = ratifications.import_table(
+            table, key, states or None, context=context, shapes=shapes
+        )
+        done.append((key, result))
+    for key, result in done:
+        target = output
+        if output and len(tables) > 1:
+            target = str(Path(output) / ratifications.output_name(key))
+        _finish(result, f"ratifications {key}", target, ratifications.header(key))
 
 
 @import_group.command(name="uhri")
