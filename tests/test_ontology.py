@@ -292,13 +292,19 @@ def test_state_has_alpha3_notation(data: Graph, key: str) -> None:
     assert key in notations
 
 
-def test_every_state_has_alpha3_and_wikidata(data: Graph) -> None:
+def test_every_state_has_alpha3_and_its_wikidata_links_are_entities(data: Graph) -> None:
+    # Wikidata items are known from the domain brief for KAZ, KGZ and TJK only; the other
+    # States (from the ratification tables and the OSCE list) have none yet (a shape warning).
+    with_wikidata = set()
     for state in states(data):
         key = split_iri(str(state))[1]
         notations = {str(n) for n in data.objects(state, SKOS.notation)}
         assert re.fullmatch(r"[A-Z]{3}", key) and key in notations, state
         same = [str(o) for o in data.objects(state, OWL.sameAs)]
-        assert any(re.fullmatch(re.escape(WIKIDATA) + r"[0-9]+", s) for s in same), state
+        assert all(re.fullmatch(re.escape(WIKIDATA) + r"[0-9]+", s) for s in same), state
+        if same:
+            with_wikidata.add(key)
+    assert {"KAZ", "KGZ", "TJK"} <= with_wikidata
 
 
 def test_un_documents_carry_symbols(ontology: Graph, data: Graph) -> None:

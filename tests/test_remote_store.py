@@ -57,7 +57,7 @@ def kg(store: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_load_into_remote_store_then_query(oxigraph: str) -> None:
-    assert kg(oxigraph, "load", "data/turtle/entities").returncode == 0
+    assert kg(oxigraph, "load", "data/turtle/entities/states.ttl").returncode == 0
     result = kg(oxigraph, "query", STATES, "--format", "json")
     states = [b["s"]["value"] for b in json.loads(result.stdout)["results"]["bindings"]]
     assert states == [f"https://w3id.org/tpkg/id/state/{c}" for c in ("KAZ", "KGZ", "TJK")]

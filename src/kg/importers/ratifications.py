@@ -1,24 +1,31 @@
 """Ratification status tables of the world-politics-datalab as ``tp:TreatyStatusRecord`` nodes.
 
-One record per table row and chosen state, kept as the table gives it (including rows that
-contradict themselves, which the SHACL shapes then report), with the table as source document.
-The tables restate the UN Treaty Collection and state no licence; the source node says so.
+One record per table row (every state by default, or the chosen ones), kept as the table gives
+it, with the table as source document and the row's state as a ``tp:State`` node (alpha-2 code
+mapped to alpha-3 through :mod:`kg.importers.countries`). :func:`convert` keeps rows that
+contradict themselves; :func:`import_table` validates them against the shapes, so such a row
+is listed as rejected with the shape's message. A row with a bad cell or an unknown code is
+rejected with its reason; the other rows are imported. The tables restate the UN Treaty
+Collection and state no licence; the source node says so.
 
->>> ISO2_BY_ISO3["KAZ"], TREATIES["ICCPR-OP1"].file
-('KZ', 'hr_status_iccpr_op1.csv')
+>>> TREATIES["ICCPR-OP1"].file, output_name("ICCPR-OP1")
+('hr_status_iccpr_op1.csv', 'ratifications-iccpr-op1.ttl')
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from kg.errors import InputError
+from kg.importers import countries
+from kg.importers.batch import ImportResult, Rejected, RowGraph, check, merge, progress
 from kg.namespaces import DEFAULT_BASE, TP, resource_iri
+from kg.validation import ShapesBundle
 
 DCT = Namespace("http://purl.org/dc/terms/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -42,26 +49,6 @@ REPOSITORY = (
 )
 NO_LICENCE = "No licence is stated by the source repository."
 
-#: ISO 3166-1 alpha-3 to alpha-2 for the states this importer knows: Central Asia, the other
-#: OSCE participating States of the former Soviet Union, and Mongolia and Afghanistan.
-#: Extend the table to import other states.
-ISO2_BY_ISO3: dict[str, str] = {
-    "KAZ": "KZ",
-    "KGZ": "KG",
-    "TJK": "TJ",
-    "TKM": "TM",
-    "UZB": "UZ",
-    "RUS": "RU",
-    "BLR": "BY",
-    "UKR": "UA",
-    "MDA": "MD",
-    "ARM": "AM",
-    "AZE": "AZ",
-    "GEO": "GE",
-    "MNG": "MN",
-    "AFG": "AF",
-}
-
 
 @dataclass(frozen=True)
 class Treaty:
@@ -79,62 +66,153 @@ TREATIES: dict[str, Treaty] = {
 }
 
 
-def convert(
+def output_name(treaty_key: str) -> str:
+    """The file name of a treaty's records under ``data/turtle/facts/``."""
+    return f"ratifications-{treaty_key.lower()}.ttl"
+
+
+def read_table(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a ratification table, each a dict from column to cell.
+
+    :raises InputError: if the file cannot be read or decoded, or lacks the columns
+        :data:`COLUMNS`.
+    """
+    file = Path(path)
+    try:
+        with file.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != COLUMNS:
+                raise InputError(f"{file}: expected the columns {', '.join(COLUMNS)}")
+            return list(reader)
+    except OSError as exc:
+        raise InputError(f"cannot read {file}: {exc.strerror}") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{file}: not a UTF-8 CSV table ({exc})") from None
+
+
+def build(
     csv_path: str | Path,
     treaty_key: str,
-    states: Iterable[str] = ("KAZ", "KGZ", "TJK"),
+    states: Iterable[str] | None = None,
     *,
     base: str = DEFAULT_BASE,
-) -> Graph:
-    """The rows of ``states`` in the ratification table ``csv_path`` for ``treaty_key``.
+) -> tuple[list[RowGraph], list[Rejected], Graph, int]:
+    """The row graphs, the rows rejected while reading, the shared graph (the source node)
+    and the number of rows read, for the table ``csv_path`` of ``treaty_key``.
 
-    :param csv_path: a world-politics-datalab ``hr_status_*.csv`` file.
-    :param treaty_key: the treaty's key, one of :data:`TREATIES` (e.g. ``"ICCPR-OP1"``).
-    :param states: ISO 3166-1 alpha-3 codes, each in :data:`ISO2_BY_ISO3`.
-    :param base: the base of resource IRIs.
-    :raises InputError: for an unknown treaty or state, a file that is not such a table, or a
-        state the table does not list.
+    :param states: ISO 3166-1 alpha-3 codes to keep (default: every state in the table).
+    :raises InputError: for an unknown treaty, an unreadable table, a code in ``states``
+        that is not an alpha-3 code, or a chosen state the table does not list.
     """
     if treaty_key not in TREATIES:
         raise InputError(f"unknown treaty {treaty_key!r}; known: {', '.join(TREATIES)}")
-    wanted = {_iso2(code): code for code in states}
-    graph = _new_graph(base)
-    source = _add_source(graph, treaty_key, base)
+    wanted = None if states is None else {code.strip().upper() for code in states}
+    for code in sorted(wanted or ()):
+        if not countries.is_alpha3(code):
+            raise InputError(f"{code!r} is not an ISO 3166-1 alpha-3 code")
+    table = read_table(csv_path)
+    common = _new_graph(base)
+    source = _add_source(common, treaty_key, base)
+    rows: list[RowGraph] = []
+    rejected: list[Rejected] = []
     found: set[str] = set()
-    for row in _rows(Path(csv_path)):
-        iso3 = wanted.get(row["iso2"].strip())
-        if iso3 is not None:
-            _add_record(graph, row, iso3, treaty_key, source, base)
-            found.add(iso3)
-    missing = sorted(set(wanted.values()) - found)
+    for number, row in enumerate(progress(table, treaty_key), start=2):
+        iso2 = (row["iso2"] or "").strip()
+        iso3 = countries.alpha3_from_alpha2(iso2)
+        if iso3 is None:
+            rejected.append(Rejected(number, iso2, f"iso2 {iso2!r} is not an ISO 3166 code"))
+            continue
+        if wanted is not None and iso3 not in wanted:
+            continue
+        found.add(iso3)
+        try:
+            rows.append(_row_graph(number, row, iso3, treaty_key, source, base))
+        except ValueError as exc:
+            rejected.append(Rejected(number, iso3, str(exc)))
+    missing = sorted((wanted or set()) - found)
     if missing:
         raise InputError(f"{csv_path}: no row for {', '.join(missing)}")
-    return graph
+    return rows, rejected, common, len(table)
 
 
-def _iso2(iso3: str) -> str:
-    try:
-        return ISO2_BY_ISO3[iso3]
-    except KeyError:
-        raise InputError(f"no ISO 3166-1 alpha-2 code known for {iso3!r}") from None
+def convert(
+    csv_path: str | Path,
+    treaty_key: str,
+    states: Iterable[str] | None = None,
+    *,
+    base: str = DEFAULT_BASE,
+) -> Graph:
+    """The rows of ``states`` (default: all) in the table ``csv_path`` for ``treaty_key`` as
+    one graph, unvalidated (see :func:`build`; rows rejected while reading are left out)."""
+    rows, _, common, _ = build(csv_path, treaty_key, states, base=base)
+    return merge(common, rows)
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if tuple(reader.fieldnames or ()) != COLUMNS:
-                raise InputError(f"{path}: expected the columns {', '.join(COLUMNS)}")
-            return list(reader)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+def treaty_of(path: str | Path) -> str:
+    """The treaty key whose table file name ``path`` ends with (``wpdl_hr_status_cat.csv``
+    -> ``CAT``).
+
+    :raises InputError: when no treaty's file name matches.
+    """
+    name = Path(path).name
+    for key, treaty in TREATIES.items():
+        if name.endswith(treaty.file):
+            return key
+    raise InputError(f"{name}: cannot tell the treaty from the file name; give --treaty")
+
+
+def header(treaty_key: str) -> str:
+    """The comment block at the top of a generated ratification file."""
+    return (
+        "# Generated by `kg import ratifications` from the world-politics-datalab table\n"
+        f"# {TREATIES[treaty_key].file}, every state in it; do not edit by hand. Source:\n"
+        f"# {REPOSITORY}\n"
+        "# The table restates the UN Treaty Collection and states no licence. Rows that fail\n"
+        "# the shapes are listed by the import and left out (the contradictory Kazakhstan\n"
+        "# ICCPR-OP1 row is kept, with an editorial note, in facts/treaties.ttl).\n\n"
+    )
+
+
+def import_table(
+    csv_path: str | Path,
+    treaty_key: str,
+    states: Iterable[str] | None = None,
+    *,
+    context: Callable[[Graph], Graph],
+    shapes: ShapesBundle,
+    base: str = DEFAULT_BASE,
+) -> ImportResult:
+    """The validated import of a table: rows with a Violation are listed as rejected.
+
+    :param context: gives, for the unvalidated output, what it refers to (treaties, the class
+        hierarchy), e.g. from the store.
+    """
+    rows, rejected, common, read = build(csv_path, treaty_key, states, base=base)
+    known = context(merge(common, rows))
+    result = check(rows, rejected, common, context=known, shapes=shapes, rows_read=read)
+    result.graph.namespace_manager = common.namespace_manager
+    return result
 
 
 def _flag(row: dict[str, str], column: str) -> Literal:
-    value = row[column].strip()
+    value = (row[column] or "").strip()
     if value not in ("0", "1"):
-        raise InputError(f"row {row['iso2']}: {column!r} is {value!r}, not 0 or 1")
+        raise ValueError(f"{column!r} is {value!r}, not 0 or 1")
     return Literal(value == "1")
+
+
+def _row_graph(
+    number: int, row: dict[str, str], iso3: str, treaty_key: str, source: URIRef, base: str
+) -> RowGraph:
+    year = (row["year ratification or accession"] or "").strip()
+    if year and not (len(year) == 4 and year.isascii() and year.isdigit()):
+        raise ValueError(f"year {year!r} is not a four-digit year")
+    out = RowGraph(number, iso3)
+    _add_record(out.graph, row, iso3, treaty_key, source, base)
+    countries.add_state(
+        out.graph, iso3, source=source, name_in_source=row["member"] or "", base=base
+    )
+    return out
 
 
 def _new_graph(base: str) -> Graph:
@@ -143,6 +221,9 @@ def _new_graph(base: str) -> Graph:
         graph.bind(prefix, iri)
     graph.bind("schema", SCHEMA)
     graph.bind("ts", resource_iri("treaty-status", "", base))
+    graph.bind("st", resource_iri("state", "", base))
+    graph.bind("doc", resource_iri("document", "", base))
+    graph.bind("treaty", resource_iri("treaty", "", base))
     return graph
 
 
@@ -176,19 +257,20 @@ def _add_record(
     graph: Graph, row: dict[str, str], iso3: str, treaty_key: str, source: URIRef, base: str
 ) -> None:
     record = URIRef(resource_iri("treaty-status", f"{iso3}-{treaty_key}-wpdl", base))
-    status = row["status"].strip()
+    status = (row["status"] or "").strip()
     label = f"{row['member'].strip()}, {treaty_key}: {status} (world-politics-datalab table)"
     graph.add((record, RDF.type, TPNS.TreatyStatusRecord))
     graph.add((record, RDFS.label, Literal(label, lang="en")))
     graph.add((record, TPNS.state, URIRef(resource_iri("state", iso3, base))))
     graph.add((record, TPNS.treaty, URIRef(resource_iri("treaty", treaty_key, base))))
-    graph.add((record, TPNS.isStateParty, _flag(row, "state party")))
-    graph.add((record, TPNS.isSignatory, _flag(row, "signatory")))
+    party, signatory = _flag(row, "state party"), _flag(row, "signatory")
+    graph.add((record, TPNS.isStateParty, party))
+    graph.add((record, TPNS.isSignatory, signatory))
     graph.add((record, TPNS.statusText, Literal(status)))
     year = row["year ratification or accession"].strip()
     if year:
         graph.add((record, TPNS.year, Literal(year, datatype=XSD.gYear)))
-    note = row["note"].strip()
+    note = (row["note"] or "").strip()
     if note:
         graph.add((record, SKOS.note, Literal(note)))
     graph.add((record, DCT.source, source))
