@@ -48,8 +48,9 @@ JOIN = (
 #: A cross join of every triple with every triple with every triple: runs into the time limit.
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 #: Request kinds and their weights.
-#: How often a contribution the server shed (503/429 with Retry-After) is sent again.
-SHED_RETRIES = 10
+#: How often a contribution the server shed (503/429 with Retry-After) is sent again (about
+#: half a minute of waiting at most).
+SHED_RETRIES = 30
 WEIGHTS = {"lookup": 55, "aggregate": 15, "join": 15, "contribution": 12, "cross-join": 3}
 
 
