@@ -25,7 +25,7 @@ from kg.provenance import (
 )
 from kg.results import Term
 from kg.store import Store, StoreAccess, Version
-from kg.validation.task import Limits, lower_priority
+from kg.validation.task import Limits, LowPriorityTask
 
 if TYPE_CHECKING:
     from kg.query.worker import WorkerConfig
@@ -82,23 +82,13 @@ class Checked:
 
 
 @dataclass(frozen=True)
-class ContributionCheck:
+class ContributionCheck(LowPriorityTask):
     """Parse posted bytes safely, look for an identical stored contribution, else validate."""
 
     data: bytes
     fmt: str
     limits: Limits
     shapes: str
-    version: Version = (0, 0, 0)
-
-    def at(self, version: Version) -> Self:
-        """This task, to be run on a snapshot of ``version``."""
-        return replace(self, version=version)
-
-    def run(self, store: Store, config: WorkerConfig) -> Checked:
-        """In a worker: lower the priority, then :meth:`check`."""
-        lower_priority()
-        return self.check(store)
 
     def check(self, store: Store) -> Checked:
         """The check against ``store``.
@@ -106,15 +96,12 @@ class ContributionCheck:
         :raises Gone: when these exact bytes were contributed and withdrawn.
         :raises KgError: the intake's refusals.
         """
-        from kg.intake import read_payload
         from kg.validation.context import check_payload as check
 
-        lim = self.limits
-        payload = read_payload(
-            self.data, self.fmt, max_bytes=lim.max_bytes, max_triples=lim.max_triples, base=lim.base
-        )
+        base = self.limits.base
+        payload = self.limits.read(self.data, self.fmt)
         cid = payload.contribution_id
-        existing = _existing(store, contribution_graph(cid, lim.base), cid, lim.base)
+        existing = _existing(store, contribution_graph(cid, base), cid, base)
         if existing:
             return Checked(existing)
         return Checked(None, payload, check(store, self.shapes, payload).verdict())

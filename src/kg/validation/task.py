@@ -10,8 +10,8 @@ itself and is what runs in-process (a remote store).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Self
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Self
 
 from kg.errors import BadRequest
 from kg.store import Store, Version
@@ -19,6 +19,7 @@ from kg.store.reads import is_iri
 
 if TYPE_CHECKING:
     from kg.config import Settings
+    from kg.intake import Payload
     from kg.query.worker import WorkerConfig
     from kg.validation.report import Verdict
 
@@ -48,9 +49,41 @@ class Limits:
         """The limits the settings give (``max_contribution_bytes``, ``max_triples``)."""
         return cls(settings.max_contribution_bytes, settings.max_triples, settings.base_iri)
 
+    def read(self, data: bytes, fmt: str) -> Payload:
+        """``data`` parsed safely within these limits (:func:`kg.intake.read_payload`).
+
+        :raises KgError: the intake's refusals (size, parse, unsafe input, schema change).
+        """
+        from kg.intake import read_payload
+
+        return read_payload(
+            data, fmt, max_bytes=self.max_bytes, max_triples=self.max_triples, base=self.base
+        )
+
 
 @dataclass(frozen=True)
-class PayloadCheck:
+class LowPriorityTask:
+    """Base of the validation tasks: :meth:`at`, and a :meth:`run` that lowers the worker's
+    CPU priority and then does the subclass's :meth:`check`."""
+
+    version: Version = field(default=(0, 0, 0), kw_only=True)
+
+    def at(self, version: Version) -> Self:
+        """This task, to be run on a snapshot of ``version``."""
+        return replace(self, version=version)
+
+    def run(self, store: Store, config: WorkerConfig) -> Any:
+        """In a worker: lower the priority, then :meth:`check`."""
+        lower_priority()
+        return self.check(store)
+
+    def check(self, store: Store) -> Any:
+        """Do the work against ``store`` (in a worker, or in-process for a remote store)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class PayloadCheck(LowPriorityTask):
     """Validate posted RDF: parse it safely, fetch its context, run pySHACL.
 
     ``report`` is the format to write the report in (``json``, ``turtle``, ``jsonld``),
@@ -62,54 +95,26 @@ class PayloadCheck:
     limits: Limits
     shapes: str
     report: str = ""
-    version: Version = (0, 0, 0)
-
-    def at(self, version: Version) -> Self:
-        """This task, to be run on a snapshot of ``version``."""
-        return replace(self, version=version)
-
-    def run(self, store: Store, config: WorkerConfig) -> Verdict:
-        """In a worker: lower the priority, then :meth:`check`."""
-        lower_priority()
-        return self.check(store)
 
     def check(self, store: Store) -> Verdict:
         """The verdict on the payload in the context of ``store``.
 
         :raises KgError: the intake's refusals (size, parse, unsafe input, schema change).
         """
-        from kg.intake import read_payload
         from kg.validation.context import check_payload
 
-        limits = self.limits
-        payload = read_payload(
-            self.data,
-            self.fmt,
-            max_bytes=limits.max_bytes,
-            max_triples=limits.max_triples,
-            base=limits.base,
-        )
+        payload = self.limits.read(self.data, self.fmt)
         return check_payload(store, self.shapes, payload).verdict(self.report)
 
 
 @dataclass(frozen=True)
-class GraphCheck:
+class GraphCheck(LowPriorityTask):
     """Validate a stored named graph of at most ``limit`` triples in the store's context."""
 
     graph: str
     limit: int
     shapes: str
     report: str = ""
-    version: Version = (0, 0, 0)
-
-    def at(self, version: Version) -> Self:
-        """This task, to be run on a snapshot of ``version``."""
-        return replace(self, version=version)
-
-    def run(self, store: Store, config: WorkerConfig) -> Verdict:
-        """In a worker: lower the priority, then :meth:`check`."""
-        lower_priority()
-        return self.check(store)
 
     def check(self, store: Store) -> Verdict:
         """The verdict on the stored graph.
@@ -127,21 +132,11 @@ class GraphCheck:
 
 
 @dataclass(frozen=True)
-class WarmUp:
+class WarmUp(LowPriorityTask):
     """Import the parser and pySHACL and parse the shapes, so that a fresh worker's first
     validation has its whole time limit for the work."""
 
     shapes: str
-    version: Version = (0, 0, 0)
-
-    def at(self, version: Version) -> Self:
-        """This task, to be run on a snapshot of ``version``."""
-        return replace(self, version=version)
-
-    def run(self, store: Store, config: WorkerConfig) -> bool:
-        """In a worker: lower the priority, then :meth:`check`."""
-        lower_priority()
-        return self.check(store)
 
     def check(self, store: Store) -> bool:
         """Load what a validation needs; True."""
