@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -244,3 +245,31 @@ def canary() -> Iterator[Canary]:
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=5)
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command of the test extras (beside this interpreter, else on PATH)."""
+    binary = Path(sys.executable).parent / "oxigraph"
+    return str(binary if binary.exists() else shutil.which("oxigraph") or "oxigraph")
+
+
+@contextmanager
+def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
+    """An ``oxigraph serve`` over the store at ``location`` on 127.0.0.1 (with ``options``,
+    e.g. ``--union-default-graph``); yields its query URL once it answers, stops it after."""
+    port = free_port()
+    command = [oxigraph_binary(), "serve", "--location", str(location)]
+    command += ["--bind", f"127.0.0.1:{port}", *options]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

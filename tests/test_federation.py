@@ -4,19 +4,23 @@ anything else stays in the sandbox, and an unlisted endpoint (the canary) is nev
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import requests
-from conftest import Canary, Server, ServerFactory, free_port, run_kg
+from conftest import (
+    Canary,
+    Server,
+    ServerFactory,
+    oxigraph_binary,
+    oxigraph_server,
+    run_kg,
+)
 
 from kg.errors import QueryRefused
 from kg.query.federation import confirmed, service_iris
@@ -31,27 +35,13 @@ DIRECT = "SELECT ?o WHERE { <http://fed.example/s> ?p ?o }"
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Query URL of an Oxigraph server on 127.0.0.1 holding :data:`TRIPLES`."""
-    binary = Path(sys.executable).parent / "oxigraph"
-    binary = binary if binary.exists() else Path(shutil.which("oxigraph") or "oxigraph")
     folder = tmp_path_factory.mktemp("remote")
     (folder / "data.ttl").write_text(TRIPLES, encoding="utf-8")
-    location = str(folder / "store")
-    subprocess.run(
-        [binary, "load", "--location", location, "--file", folder / "data.ttl"], check=True
-    )
-    port = free_port()
-    command = [binary, "serve", "--location", location, "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    location = folder / "store"
+    load = [oxigraph_binary(), "load", "--location", str(location), "--file"]
+    subprocess.run([*load, str(folder / "data.ttl")], check=True)
+    with oxigraph_server(location) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import oxigraph_server
 
 ROOT = Path(__file__).parents[1]
 KG = [sys.executable, "-m", "kg.cli"]
@@ -21,35 +18,12 @@ STATES = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Query URL of an Oxigraph server on 127.0.0.1 with an empty store (union default graph)."""
-    binary = Path(sys.executable).parent / "oxigraph"
-    if not binary.exists():
-        binary = Path(shutil.which("oxigraph") or "oxigraph")
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    command = [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    command.append("--union-default-graph")  # the app expects the union as default graph
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
+    # the app expects the union of the named graphs as the default graph
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), "--union-default-graph") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def kg(store: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -6,16 +6,11 @@ Each test runs on an embedded store in memory, one on disk, and a remote store: 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+from conftest import oxigraph_server
 
 from kg.errors import InputError, QuerySyntaxError
 from kg.results import Term
@@ -30,21 +25,8 @@ S, P = Term("uri", "http://e/s"), Term("uri", "http://e/p")
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Query URL of an ``oxigraph serve`` on 127.0.0.1 over an empty on-disk store."""
-    binary = Path(sys.executable).parent / "oxigraph"
-    command = [str(binary if binary.exists() else shutil.which("oxigraph")), "serve"]
-    port = free_port()
-    command += ["--location", str(tmp_path_factory.mktemp("ox")), "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen([*command, "--union-default-graph"], stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with oxigraph_server(tmp_path_factory.mktemp("ox"), "--union-default-graph") as url:
+        yield url
 
 
 @pytest.fixture(params=["memory", "disk", "remote"])
