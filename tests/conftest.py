@@ -273,3 +273,14 @@ def oxigraph_server(location: Path, *options: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def wait_for_line(log: Path, needle: str, seconds: float = 5) -> str | None:
+    """The first line of ``log`` that holds ``needle``, waiting up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for line in log.read_text(errors="replace").splitlines():
+            if needle in line:
+                return line
+        time.sleep(0.1)
+    return None

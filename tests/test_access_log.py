@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import _stop, start_server
+from conftest import _stop, start_server, wait_for_line
 
 from kg.web import access
 from kg.web.access import AccessLog, LineBuffer
@@ -138,16 +138,6 @@ def test_a_closed_output_never_fails_a_request(pipe: tuple[int, int]) -> None:
     body = AccessLog(listed, out)(environ(), lambda *a: None)
     out.flush()
     assert body == [b'{"error":', b"{}}"]
-
-
-def wait_for_line(log: Path, needle: str, seconds: float) -> str | None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for line in log.read_text(errors="replace").splitlines():
-            if needle in line:
-                return line
-        time.sleep(0.1)
-    return None
 
 
 @pytest.mark.parametrize("server_name", ["granian", "gunicorn"])

@@ -82,6 +82,8 @@ def test_one_validation_waits_for_the_slot_and_one_more_is_503_busy(hurried: Ser
         sender.join()
     types = sorted(a.json()["error"]["type"] for a in answers if a.status_code == 503)
     assert types == ["validation-busy", "validation-timeout", "validation-timeout"]
+    busy = [a for a in answers if a.json()["error"]["type"] == "validation-busy"]
+    assert busy[0].headers["Retry-After"] == "1"
 
 
 def _niceness(pid: int) -> int:

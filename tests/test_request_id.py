@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from conftest import Server
+from conftest import Server, wait_for_line
 
 from kg.web import requestid
 
@@ -66,22 +64,11 @@ def test_the_server_replaces_an_unsafe_client_id(server: Server, sent: str) -> N
     assert ID.match(response.headers["X-Request-Id"])
 
 
-def wait_for(log: Path, needle: str, seconds: float = 5) -> str | None:
-    """The first line of ``log`` that holds ``needle``, waiting up to ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for line in log.read_text(errors="replace").splitlines():
-            if needle in line:
-                return line
-        time.sleep(0.1)
-    return None
-
-
 @pytest.mark.parametrize("path", ["/sparql?query=ASK%7B%7D", "/no/such/page"])
 def test_the_access_log_line_ends_with_the_request_id(server: Server, path: str) -> None:
     sent = f"log-{uuid.uuid4().hex}"
     requests.get(server.url + path, headers={"X-Request-Id": sent}, timeout=30)
-    line = wait_for(server.log, sent)
+    line = wait_for_line(server.log, sent)
     assert line is not None and line.endswith(f"ms {sent}")
     assert f'"GET {path.split("?")[0]} HTTP/1.1"' in line
 
