@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run load test lint w3c-deps browser-deps bench bench-load docs readme clean
+.PHONY: help install install-test run load test lint w3c-deps browser-deps web-assets bench bench-load docs readme clean
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -35,8 +35,27 @@ install-test: $(VENV)/.installed-test ## Install with the test extras
 load: install ## Load the bundled ontology, shapes and data into the store (KG_STORE)
 	$(KG) load
 
-run: load ## Install, load the bundled data and serve on http://127.0.0.1:8000
+run: load web-assets ## Install, load the bundled data and serve on http://127.0.0.1:8000
 	$(KG) serve --host $(HOST) --port $(PORT)
+
+VENDOR := src/kg/web/static/vendor
+ASSETS := assets/node_modules
+VENDORED := $(ASSETS)/@zazuko/yasgui/build/yasgui.min.js $(ASSETS)/@zazuko/yasgui/build/yasgui.min.css \
+	$(ASSETS)/vega/build/vega.min.js $(ASSETS)/vega-lite/build/vega-lite.min.js \
+	$(ASSETS)/vega-embed/build/vega-embed.min.js
+
+$(ASSETS)/.installed: assets/package.json assets/package-lock.json
+	npm ci --prefix assets --no-audit --no-fund
+	@touch $@
+
+$(VENDOR)/.copied: $(ASSETS)/.installed
+	mkdir -p $(VENDOR)
+	cp $(VENDORED) $(VENDOR)/
+	node -e 'for (const p of ["@zazuko/yasgui","vega","vega-lite","vega-embed"]) { const m = require("./assets/node_modules/" + p + "/package.json"); console.log(`$${m.name} $${m.version}: $${m.license} licence, https://www.npmjs.com/package/$${m.name}`) }' > $(VENDOR)/LICENSES.txt
+	for p in vega vega-lite vega-embed; do cp $(ASSETS)/$$p/LICENSE $(VENDOR)/LICENSE.$$p; done
+	@touch $@
+
+web-assets: $(VENDOR)/.copied ## Install the browser libraries (npm) into the static folder
 
 w3c-deps: ## Install the pinned W3C test runner (npm)
 	@test -d tests/w3c/node_modules/rdf-test-suite || npm ci --prefix tests/w3c --no-audit --no-fund
@@ -50,7 +69,7 @@ browser-deps: ## Install headless Chromium and chromedriver for the browser test
 	@test -x /usr/bin/chromium && test -x /usr/bin/chromedriver || \
 		{ apt-get update && apt-get install -y chromium chromium-driver; }
 
-test: install-test w3c-deps browser-deps lint ## Install with test extras and run the whole suite
+test: install-test w3c-deps browser-deps web-assets lint ## Install with test extras and run the whole suite
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench install ## Benchmark kg serve against oxigraph and rdflib-endpoint
