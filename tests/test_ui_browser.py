@@ -1,72 +1,22 @@
-"""The home page in a real headless Chromium: the query form against the live server.
-
-Needs the Debian packages ``chromium`` and ``chromium-driver`` (``make browser-deps``).
-"""
+"""The home page in a real headless Chromium: the query form against the live server."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from browser import WAIT_SECONDS, axe_problems, requested_urls, screenshot, text, wait
 from conftest import Server
 from rdflib import Graph
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
 from kg.web.pages import EXAMPLE
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-WAIT_SECONDS = 30
-#: Headless, and nothing that reaches out to Google hosts on its own.
-FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic"
-    " --no-first-run --disable-background-networking --disable-component-update"
-    " --disable-sync --window-size=1280,1000"
-).split()
 SELECT_JSON = {"Accept": "application/sparql-results+json"}
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    """One headless Chromium for the module, driven by the system chromedriver."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        pytest.fail(
-            f"browser tests need {', '.join(missing)}: run `make browser-deps` "
-            "(apt-get install chromium chromium-driver)",
-            pytrace=False,
-        )
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    try:
-        browser.set_page_load_timeout(WAIT_SECONDS)
-        yield browser
-    finally:
-        browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def text(element: WebElement) -> str:
-    """The element's exact text (``.text`` collapses whitespace as rendered)."""
-    return str(element.get_property("textContent"))
-
-
-def wait(browser: webdriver.Chrome) -> WebDriverWait[webdriver.Chrome]:
-    return WebDriverWait(browser, WAIT_SECONDS)
 
 
 def run_query(browser: webdriver.Chrome, server: Server, query: str | None = None) -> str:
@@ -147,10 +97,25 @@ def test_construct_shows_turtle(driver: webdriver.Chrome, server: Server) -> Non
     assert set(Graph().parse(data=shown, format="turtle")) == expected
 
 
-def test_screenshot_is_a_png(driver: webdriver.Chrome, server: Server, tmp_path: Path) -> None:
+def test_screenshot_is_a_png(driver: webdriver.Chrome, server: Server) -> None:
     run_query(driver, server)
     wait(driver).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#results table")))
-    shot = tmp_path / "home.png"
-    assert driver.save_screenshot(str(shot))
-    png = shot.read_bytes()
+    png = screenshot(driver, "home-query-form").read_bytes()
     assert len(png) > 1000 and png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_home_page_requests_no_other_host(driver: webdriver.Chrome, server: Server) -> None:
+    requested_urls(driver)
+    driver.get(server.url + "/")
+    wait(driver).until(ec.visibility_of_element_located((By.ID, "query")))
+    seen = requested_urls(driver)
+    assert any(url.endswith("/static/site.css") for url in seen), seen
+    assert [url for url in seen if not url.startswith(server.url)] == []
+
+
+def test_home_page_has_no_serious_accessibility_issue(
+    driver: webdriver.Chrome, server: Server
+) -> None:
+    driver.get(server.url + "/")
+    wait(driver).until(ec.visibility_of_element_located((By.ID, "query")))
+    assert axe_problems(driver) == []
