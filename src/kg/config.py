@@ -82,6 +82,13 @@ SETTINGS: tuple[Setting, ...] = (
         _list,
         "Comma-separated folders (or files) that `kg load` loads when given no path.",
     ),
+    Setting(
+        "queries",
+        "queries",
+        str,
+        "Folder of example queries (`.rq` files with `# title:`, `# description:` and "
+        "`# topic:` lines) that the web pages offer.",
+    ),
     Setting("base_iri", "https://w3id.org/tpkg/", str, "Base of resource and graph IRIs."),
     Setting("host", "127.0.0.1", str, "Address `kg serve` binds to."),
     Setting("port", 8000, int, "Port `kg serve` listens on."),
@@ -272,6 +279,7 @@ class Settings:
     store: str
     remote_update: str
     sources: tuple[str, ...]
+    queries: str
     base_iri: str
     host: str
     port: int
