@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from kg.errors import BadRequest, NotFound
-from kg.query.plan import make_task, prepare
-from kg.results import Term
-from kg.web import KgState
 from kg.web.negotiate import choose
+from kg.web.reads import run, state
 from kg.web.service import wants_html
 
 blueprint = Blueprint("resources", __name__, template_folder="templates")
@@ -34,24 +31,9 @@ _TABLE = (
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-def _state() -> KgState:
-    state: KgState = current_app.extensions["kg"]
-    return state
-
-
-def _run(text: str, fmt: str, iri: str) -> tuple[bytes, int]:
-    state = _state()
-    task = replace(
-        make_task(text, fmt, prepare(state.settings, text)),
-        substitutions={"resource": Term("uri", iri)},
-    )
-    outcome = state.executor.run(task)
-    return outcome.body, outcome.size
-
-
 def local_link(value: str) -> str | None:
     """The path this server answers for an IRI under the base (``/id/...``), if any."""
-    base = _state().settings.base_iri + "id/"
+    base = state().settings.base_iri + "id/"
     return "/id/" + value[len(base) :] if value.startswith(base) else None
 
 
@@ -65,10 +47,10 @@ def resource(key: str) -> Response:
     """One resource as HTML (browsers) or RDF (by Accept or ``format=``)."""
     if not _KEY.fullmatch(key):
         raise BadRequest("this is not a resource key")
-    iri = _state().settings.base_iri + "id/" + key
+    iri = state().settings.base_iri + "id/" + key
     names = request.args.getlist("format")
     if wants_html(request.accept_mimetypes) and not names:
-        body, size = _run(_TABLE, "json", iri)
+        body, size = run(_TABLE, "json", resource=iri)
         if size == 0:
             raise NotFound(f"nothing is known about <{iri}>")
         outgoing, incoming = _rows(body)
@@ -83,7 +65,7 @@ def resource(key: str) -> Response:
         )
         return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
     fmt = choose("construct", request.headers.get("Accept"), names)
-    body, size = _run(_DESCRIBE, fmt.key, iri)
+    body, size = run(_DESCRIBE, fmt.key, resource=iri)
     if size == 0:
         raise NotFound(f"nothing is known about <{iri}>")
     headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*"}
