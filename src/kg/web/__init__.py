@@ -41,7 +41,17 @@ class KgState:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
-    from kg.web import budget, contributions, errors, pages, resources, sparql, validate
+    from kg.web import (
+        budget,
+        contribute_page,
+        contributions,
+        errors,
+        pages,
+        resources,
+        search_page,
+        sparql,
+        validate,
+    )
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.bodies import SizedBodies
     from kg.web.fast import FastQueries
@@ -63,6 +73,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
+    app.register_blueprint(search_page.blueprint)
+    app.register_blueprint(contribute_page.blueprint)
     counted = init_operations(app, state)
     app.wsgi_app = SizedBodies(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]

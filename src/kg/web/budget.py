@@ -34,6 +34,8 @@ BUDGETED = {
     "/sparql": frozenset({"GET", "HEAD", "POST"}),
     "/validate": frozenset({"POST"}),
     "/contributions": frozenset({"POST"}),
+    "/search": frozenset({"GET", "HEAD"}),
+    "/contribute": frozenset({"POST"}),
 }
 PAGES = "/id/"
 PAGE_METHODS = frozenset({"GET", "HEAD"})

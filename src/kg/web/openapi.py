@@ -126,6 +126,17 @@ _ERROR = {
     },
 }
 _BEARER: list[Doc] = [{"bearer": []}]
+_CONTRIBUTE_FORM = {
+    "type": "object",
+    "properties": {
+        "data": _TEXT,
+        "file": {"type": "string", "format": "binary"},
+        "format": {"type": "string", "enum": ["turtle", "jsonld"]},
+        "source": _TEXT,
+        "token": _TEXT,
+        "action": {"type": "string", "enum": ["validate", "submit"]},
+    },
+}
 _ID = _param("contribution_id", "path", "The contribution's id (20 hex digits).")
 
 
@@ -167,7 +178,45 @@ def _sparql(update: bool) -> Doc:
 def _paths() -> Doc:
     html = _ok("An HTML page.", ["text/html"])
     return {
-        "/": {"get": _operation("Home page with a query form.", {200: html}, ())},
+        "/": {
+            "get": _operation(
+                "Home page: what the graph holds, a search box, the example queries.",
+                {200: html},
+                (429, 503),
+            )
+        },
+        "/search": {
+            "get": _operation(
+                "Search labels and texts: HTML, or JSON for Accept: application/json.",
+                {200: _ok("The hits.", ["text/html", "application/json"])},
+                (400, 429, 503),
+                parameters=[
+                    _param("q", "query", "The words to look for (at most 200 characters)."),
+                    _param("limit", "query", "At most this many hits (1-50, default 20)."),
+                ],
+            )
+        },
+        "/contribute": {
+            "get": _operation("The contribution form (HTML).", {200: html}, ()),
+            "post": _operation(
+                "The form posted: its SHACL report, or (action=submit, token) its receipt.",
+                {
+                    200: _ok(
+                        "The form again, with the report or why nothing was stored (HTML).",
+                        ["text/html"],
+                    ),
+                    201: _ok("Stored: the receipt (HTML).", ["text/html"]),
+                },
+                (413, 429),
+                requestBody={
+                    "required": True,
+                    "content": {
+                        media: {"schema": _CONTRIBUTE_FORM}
+                        for media in ("multipart/form-data", "application/x-www-form-urlencoded")
+                    },
+                },
+            ),
+        },
         "/sparql": _sparql(update=False),
         "/update": _sparql(update=True),
         "/validate": {
