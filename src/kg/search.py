@@ -8,7 +8,8 @@ it is only something to look for.
 
 Matching is case-insensitive: a subject matches when one of its label or text values contains
 every word of the search text. Hits are ranked: the whole phrase before the words apart,
-labels before other names before quoted texts before notes, then shorter values first.
+labels before other names before quoted texts before notes, then shorter values first,
+then resources typed by the ontology before others.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ SELECT ?s ?prop ?text ?label ?type ?typeLabel ?phrase %(words)s WHERE {
   OPTIONAL { ?s a ?type OPTIONAL { ?type rdfs:label ?typeLabel } }
   BIND(IF(STRSTARTS(STR(?type), "https://w3id.org/tpkg/ontology#"), 0, 1) AS ?foreign)
 }
-ORDER BY ?apart ?weight STRLEN(?text) ?s ?foreign ?type"""
+ORDER BY ?apart ?weight STRLEN(?text) ?foreign ?s ?type"""
 
 
 @dataclass(frozen=True)
