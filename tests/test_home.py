@@ -95,8 +95,10 @@ def test_the_last_load_is_shown(server: Server) -> None:
 
 def test_a_new_contribution_shows_as_the_last_change(server_factory: ServerFactory) -> None:
     target = contributor_server(server_factory)
+    before = home(target)
     data = (ROOT / "tests" / "data" / "contributions" / "valid.ttl").read_bytes()
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"}
     answer = requests.post(target.url + "/contributions", data=data, headers=headers, timeout=60)
     assert answer.status_code in (200, 201), answer.text
-    assert f'<a href="/contributions/{answer.json()["id"]}">' in home(target)
+    link = f'<a href="/contributions/{answer.json()["id"]}">'
+    assert link not in before and link in home(target)
