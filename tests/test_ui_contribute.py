@@ -9,6 +9,7 @@ from pathlib import Path
 import requests
 from browser import screenshot, text, wait
 from conftest import ROOT, Server, ServerFactory
+from markupsafe import escape
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -140,3 +141,14 @@ def test_a_parse_error_is_shown_on_the_form(server: Server) -> None:
     form = {"data": "this is not turtle", "format": "turtle", "action": "validate"}
     page = requests.post(server.url + "/contribute", data=form, timeout=60)
     assert 'id="error"' in page.text and "this is not turtle</textarea>" in page.text
+
+
+def test_a_stored_focus_node_is_named_by_its_label_in_the_store(server: Server) -> None:
+    iri = "https://w3id.org/tpkg/id/recommendation/hdim2015-ws8-r1-1"
+    query = f"SELECT ?l WHERE {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    rows = requests.get(server.endpoint, params={"query": query}, timeout=30).json()
+    label = rows["results"]["bindings"][0]["l"]["value"]
+    data = f"<{iri}> <https://w3id.org/tpkg/ontology#addressee> <{iri}-nobody> ."
+    form = {"data": data, "format": "turtle", "action": "validate"}
+    page = requests.post(server.url + "/contribute", data=form, timeout=60).text
+    assert f'<span class="focus">{escape(label)} <small><code>{iri}</code>' in page
