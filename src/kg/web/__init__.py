@@ -41,7 +41,7 @@ class KgState:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
-    from kg.web import budget, contributions, errors, pages, resources, sparql, validate
+    from kg.web import budget, contributions, errors, pages, querypage, resources, sparql, validate
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.bodies import SizedBodies
     from kg.web.fast import FastQueries
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(querypage.blueprint)
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)

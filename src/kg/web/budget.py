@@ -34,6 +34,7 @@ BUDGETED = {
     "/sparql": frozenset({"GET", "HEAD", "POST"}),
     "/validate": frozenset({"POST"}),
     "/contributions": frozenset({"POST"}),
+    "/query": frozenset({"GET", "HEAD"}),
 }
 PAGES = "/id/"
 PAGE_METHODS = frozenset({"GET", "HEAD"})
