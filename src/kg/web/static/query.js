@@ -139,6 +139,24 @@
     }
   }
   Yasr.registerPlugin("table", LabelledTable);
+  // Our errors are one JSON shape: show its status and message, as the plain form does.
+  Yasr.defaults.errorRenderers = [
+    (error) => {
+      let shown = null;
+      try {
+        const found = JSON.parse(error.text || "").error;
+        if (found && found.message) shown = "Error " + found.status + ": " + found.message;
+      } catch (_) {
+        shown = null;
+      }
+      if (!shown) return Promise.resolve(undefined);
+      const message = document.createElement("p");
+      message.className = "error query-error";
+      message.setAttribute("role", "alert");
+      message.textContent = shown;
+      return Promise.resolve(message);
+    },
+  ];
 
   // --- the editor ---------------------------------------------------------------------
   document.getElementById("query-form").hidden = true;
@@ -146,10 +164,11 @@
   if (served) served.remove();
   holder.hidden = false;
   const yasgui = new Yasgui(holder, {
-    requestConfig: { endpoint: endpoint, method: "POST" },
+    requestConfig: { endpoint: endpoint, method: "POST", acceptHeaderGraph: "text/turtle,*/*;q=0.9" },
     copyEndpointOnNewTab: true,
     populateFromUrl: false,
     autofocus: false,
+    tabName: config.title || "Query",
     endpointCatalogueOptions: { getData: () => [{ endpoint: endpoint }], keys: [] },
     yasqe: { value: config.query },
     yasr: { prefixes: ourPrefixes },
