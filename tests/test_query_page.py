@@ -130,6 +130,11 @@ def test_a_failing_form_query_shows_the_servers_error_with_its_status(
     assert "text/html" in answer.headers["Content-Type"]
 
 
+def test_a_failing_query_gets_the_json_error_when_html_is_not_preferred(server: Server) -> None:
+    answer = requests.get(server.url + "/query", params={"query": "SELECT {"}, timeout=30)
+    assert answer.status_code == 400 and answer.json()["error"]["type"] == "syntax-error"
+
+
 def test_an_ask_shows_its_answer(server: Server) -> None:
     _, shown = page(server, query="ASK { ?s a <https://w3id.org/tpkg/ontology#State> }")
     assert shown.ids["status"] == "Answer: true"

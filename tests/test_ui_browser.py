@@ -182,6 +182,17 @@ def test_screenshot_of_the_query_page(driver: webdriver.Chrome, server: Server) 
     assert len(png) > 1000 and png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
+def test_without_the_bundle_the_plain_form_stays(driver: webdriver.Chrome, server: Server) -> None:
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/vendor/yasgui.min.js"]})
+    try:
+        driver.get(server.url + "/query?" + urlencode({"query": "ASK {}"}))
+        assert driver.find_element(By.ID, "query-form").is_displayed()
+        assert text(driver.find_element(By.ID, "status")) == "Answer: true"
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+
 # Without JavaScript: the plain form and the server-rendered table.
 
 

@@ -23,6 +23,7 @@ from kg.results import GRAPH_FORMS
 from kg.web.protocol import decode_params
 from kg.web.queryresults import Answer, answer
 from kg.web.reads import select, state
+from kg.web.service import wants_html
 
 blueprint = Blueprint("querypage", __name__, template_folder="templates")
 
@@ -118,7 +119,11 @@ def render_query_page(
 
 @blueprint.route("/query")
 def query_page() -> Response:
-    """The editor; ``?query=`` runs a query on the server, ``?example=`` opens an example."""
+    """The editor; ``?query=`` runs a query on the server, ``?example=`` opens an example.
+
+    A failing query is shown in the page, with the error's status, to a browser (HTML
+    preferred); any other client gets the one JSON error shape.
+    """
     params = decode_params(request.query_string)
     name = params.get("example")
     text = params.get("query") if (params.get("query") or "").strip() else None
@@ -130,6 +135,8 @@ def query_page() -> Response:
     try:
         return render_query_page(text, result=answer(text), run=True)
     except KgError as exc:
+        if not wants_html(request.accept_mimetypes):
+            raise  # other clients get the one JSON error shape
         return render_query_page(text, error=exc, run=True)
 
 
