@@ -163,6 +163,7 @@
   const served = document.getElementById("server-result");
   if (served) served.remove();
   holder.hidden = false;
+  document.getElementById("editor-keys").hidden = false;
   const yasgui = new Yasgui(holder, {
     requestConfig: { endpoint: endpoint, method: "POST", acceptHeaderGraph: "text/turtle,*/*;q=0.9" },
     copyEndpointOnNewTab: true,
