@@ -169,6 +169,16 @@ def test_the_download_links_follow_the_editors_query(
     assert {parse_qs(h.query)["query"][0] for h in hrefs} == {CONSTRUCT}
 
 
+def test_esc_leaves_the_editor_for_the_keyboard(driver: webdriver.Chrome, server: Server) -> None:
+    open_editor(driver, server)
+    driver.find_element(By.CSS_SELECTOR, ".CodeMirror-code").click()
+    editing = "return document.activeElement === kgYasgui.getTab().getYasqe().getInputField()"
+    assert driver.execute_script(editing)
+    ActionChains(driver).send_keys(Keys.ESCAPE).send_keys(Keys.TAB).perform()
+    assert not driver.execute_script(editing)
+    assert driver.execute_script("return document.activeElement !== document.body")
+
+
 def test_the_query_page_has_no_serious_accessibility_issue(
     driver: webdriver.Chrome, server: Server
 ) -> None:
