@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         contributions,
         errors,
         pages,
+        querypage,
         resources,
         search_page,
         sparql,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(querypage.blueprint)
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)

@@ -36,6 +36,7 @@ BUDGETED = {
     "/contributions": frozenset({"POST"}),
     "/search": frozenset({"GET", "HEAD"}),
     "/contribute": frozenset({"POST"}),
+    "/query": frozenset({"GET", "HEAD"}),
 }
 PAGES = "/id/"
 PAGE_METHODS = frozenset({"GET", "HEAD"})

@@ -175,6 +175,26 @@ def _sparql(update: bool) -> Doc:
     }
 
 
+def _query_page(html: Doc) -> Doc:
+    """``/query``: the editor page; a query it runs that fails is the page with the error."""
+    page_error = {"description": "The page, showing the error.", "headers": _HEADERS}
+    page_error["content"] = {"text/html": {"schema": _TEXT}, "application/json": {"schema": _ERROR}}
+    answers: dict[int, Doc] = {200: html}
+    answers |= {code: page_error for code in (400, 403, 404, 413, 429, 503)}
+    return {
+        "get": _operation(
+            "The query page: the editor, ?example= opens an example, ?query= runs a query "
+            "and shows its result as a table.",
+            answers,
+            (),
+            parameters=[
+                _param("query", "query", "SPARQL query to run and show."),
+                _param("example", "query", "Name of an example query to open."),
+            ],
+        )
+    }
+
+
 def _paths() -> Doc:
     html = _ok("An HTML page.", ["text/html"])
     return {
@@ -216,6 +236,18 @@ def _paths() -> Doc:
                     },
                 },
             ),
+        },
+        "/query": _query_page(html),
+        "/query/terms.json": {
+            "get": _operation(
+                "The classes and properties the query editor autocompletes (JSON).",
+                {
+                    200: _ok(
+                        "Classes and properties, each with its IRI and label.", ["application/json"]
+                    )
+                },
+                (429, 503),
+            )
         },
         "/sparql": _sparql(update=False),
         "/update": _sparql(update=True),
