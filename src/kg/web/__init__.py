@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from kg.web import budget, contributions, errors, pages, resources, sparql, validate
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.bodies import SizedBodies
+    from kg.web.charts import blueprint as charts_blueprint
     from kg.web.fast import FastQueries
     from kg.web.operations import init_app as init_operations
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
+    app.register_blueprint(charts_blueprint)
     counted = init_operations(app, state)
     app.wsgi_app = SizedBodies(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]
