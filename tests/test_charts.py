@@ -21,6 +21,7 @@ import requests
 from conftest import MAINTAINER_TOKEN, ROOT, Canary, Server
 
 from kg.charts import CHARTS, chart
+from kg.charts.render import svg
 
 NAMES = [c.name for c in CHARTS]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -212,3 +213,13 @@ def test_the_server_side_renderer_loads_no_url(canary: Canary) -> None:
     )
     assert canary.hits == []
     assert done.returncode != 0 and "not allowed" in done.stderr
+
+
+def test_markup_in_the_data_stays_text_in_the_svg_the_page_inlines() -> None:
+    found = chart("ngo-case-counts")
+    row = dict.fromkeys(found.columns, "x") | {"state": '"><script>alert(1)</script>', "count": 3}
+    drawn = svg(
+        found.spec(found.rows([{k: {"type": "literal", "value": str(v)} for k, v in row.items()}]))
+    )
+    assert "<script" not in drawn
+    assert data_marks(drawn) == ['"><script>alert(1)</script>, x: 3 cases']
