@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.bodies import SizedBodies
+    from kg.web.charts import blueprint as charts_blueprint
     from kg.web.fast import FastQueries
     from kg.web.operations import init_app as init_operations
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(contributions.blueprint)
     app.register_blueprint(search_page.blueprint)
     app.register_blueprint(contribute_page.blueprint)
+    app.register_blueprint(charts_blueprint)
     counted = init_operations(app, state)
     app.wsgi_app = SizedBodies(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]

@@ -315,6 +315,33 @@ def _paths() -> Doc:
                 ],
             )
         },
+        "/charts": {
+            "get": _operation(
+                "Every chart, drawn as SVG on the server (HTML).",
+                {200: _ok("The charts page.", ["text/html"])},
+                (429, 503),
+            )
+        },
+        "/charts/{name}": {
+            "get": _operation(
+                "One chart: its page (HTML), or with a suffix one of its files: .svg, .json "
+                "(data rows), .csv, .vl.json (Vega-Lite spec), .rq (the SPARQL query).",
+                {
+                    200: _ok(
+                        "The chart or its file.",
+                        [
+                            "text/html",
+                            "image/svg+xml",
+                            "application/json",
+                            "text/csv",
+                            "application/sparql-query",
+                        ],
+                    )
+                },
+                (404, 429, 503),
+                parameters=[_param("name", "path", "The chart's name, with an optional suffix.")],
+            )
+        },
         "/healthz": {
             "get": _operation(
                 "Readiness: the store is readable and a query worker answers.",
