@@ -34,10 +34,11 @@ PAGES = {
 #: Bytes the page and everything it loaded transferred (headers included).
 WEIGHT = """return [...performance.getEntriesByType('navigation'),
   ...performance.getEntriesByType('resource')].reduce((sum, e) => sum + e.transferSize, 0)"""
-#: The focused element and whether its focus shows (an outline or a box shadow).
+#: The focused element and whether its focus shows (an outline or a box shadow; for the
+#: query editor's hidden input, on the editor's frame).
 FOCUS = """const e = document.activeElement;
 if (!e || e === document.body) return null;
-const s = getComputedStyle(e);
+const s = getComputedStyle(e.closest('.CodeMirror') || e);
 const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
 const shown = outline || s.boxShadow !== 'none';
 return [e.outerHTML.slice(0, 120), shown];"""
@@ -45,19 +46,22 @@ SETTLED = """return document.readyState === 'complete' &&
   [...document.querySelectorAll('[data-spec]')].every(b => b.dataset.drawn)"""
 
 
-def unfocused(driver: webdriver.Chrome) -> list[str]:
-    """The elements Tab reaches (up to :data:`TABS`) whose focus does not show."""
-    hidden, seen = [], []
+def tab_through(driver: webdriver.Chrome) -> tuple[list[str], list[str]]:
+    """Press Tab up to :data:`TABS` times: the elements whose focus does not show, and the
+    element focus stays stuck on (a keyboard trap), if any."""
+    hidden, seen, stuck = [], [], []
     for _ in range(TABS):
         ActionChains(driver).send_keys(Keys.TAB).perform()
         focused = driver.execute_script(FOCUS)
         if focused is None or focused[0] in seen:
+            if focused is not None and seen and focused[0] == seen[-1]:
+                stuck.append(focused[0])
             break
         seen.append(focused[0])
         if not focused[1]:
             hidden.append(focused[0])
     assert seen, "Tab reaches no element"
-    return hidden
+    return hidden, stuck
 
 
 def audit(driver: webdriver.Chrome, server: Server, name: str) -> dict[str, Any]:
@@ -68,6 +72,7 @@ def audit(driver: webdriver.Chrome, server: Server, name: str) -> dict[str, Any]
     driver.get(server.url + PAGES[name])
     wait(driver).until(lambda d: d.execute_script(SETTLED))
     screenshot(driver, f"page-{name}")
+    hidden, stuck = tab_through(driver)
     problems = {
         "not a page of the site": not driver.execute_script(
             "return !!document.querySelector('main')"
@@ -75,7 +80,8 @@ def audit(driver: webdriver.Chrome, server: Server, name: str) -> dict[str, Any]
         "axe": axe_problems(driver),
         "other hosts": foreign_requests(driver, server.url),
         "bytes over budget": max(0, int(driver.execute_script(WEIGHT)) - BUDGET),
-        "focus not visible": unfocused(driver),
+        "focus not visible": hidden,
+        "keyboard trap": stuck,
     }
     return {check: found for check, found in problems.items() if found}
 

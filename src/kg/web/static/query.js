@@ -180,6 +180,18 @@
   yasgui.on("tabSelect", (_y, id) => setTimeout(() => ourEndpoint(yasgui.getTab(id)), 0));
   yasgui.on("tabAdd", (_y, id) => setTimeout(() => ourEndpoint(yasgui.getTab(id)), 0));
   yasgui.on("queryBefore", (_y, tab) => ourEndpoint(tab));
+  // Tab and Shift-Tab move the focus out of the editor (no keyboard trap); indenting
+  // stays on the editor's own keys.
+  function releaseTab(tab) {
+    const yasqe = tab && tab.getYasqe();
+    if (!yasqe || yasqe.state.tabReleased) return;
+    const keys = Object.assign({}, yasqe.getOption("extraKeys"), { Tab: false, "Shift-Tab": false });
+    yasqe.setOption("extraKeys", keys);
+    yasqe.state.tabReleased = true;
+  }
+  releaseTab(yasgui.getTab());
+  yasgui.on("tabSelect", (_y, id) => setTimeout(() => releaseTab(yasgui.getTab(id)), 0));
+  yasgui.on("tabAdd", (_y, id) => setTimeout(() => releaseTab(yasgui.getTab(id)), 0));
 
   // --- downloads follow the editor's query ----------------------------------------------
   const bar = document.getElementById("downloads");
