@@ -9,20 +9,17 @@ labelled form names each focus node), and a submission is :func:`kg.contribution
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
-from kg import audit
-from kg.contributions import Receipt, contribute
-from kg.errors import BadRequest, Forbidden, KgError, PayloadTooLarge, Unauthorized
+from kg.contributions import Receipt
+from kg.errors import BadRequest, KgError, PayloadTooLarge
 from kg.errors import ValidationFailed as Failed
 from kg.namespaces import PREFIXES
-from kg.tokens import match
 from kg.validation import Limits
 from kg.validation.labelled import Labelled, LabelledCheck
-from kg.web import requestid
+from kg.web.contributions import authorize, store
 from kg.web.validate import access, gateway
 
 blueprint = Blueprint("contribute_page", __name__, template_folder="templates")
@@ -30,8 +27,6 @@ blueprint = Blueprint("contribute_page", __name__, template_folder="templates")
 #: Formats the form offers: key -> what people call it.
 FORMATS = {"turtle": "Turtle", "jsonld": "JSON-LD"}
 SEVERITIES = ("Violation", "Warning", "Info")
-#: A source must be an absolute http(s) IRI (as ``POST /contributions?source=`` requires).
-_SOURCE = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 
 
 def short(iri: str | None) -> str:
@@ -72,36 +67,14 @@ def labelled_check(body: tuple[bytes, str]) -> Labelled:
     return found
 
 
-def contributor(token: str) -> str:
-    """The name of the contributor whose token this is.
-
-    :raises Forbidden: when the server takes no contributions (no token file).
-    :raises Unauthorized: for a missing or wrong token.
-    """
-    tokens: dict[bytes, str] = current_app.extensions["kg.tokens"]
-    if not tokens:
-        raise Forbidden("contributing over HTTP is disabled on this server (no token file is set)")
-    name = match(tokens, token.strip() or None)
-    if name is None:
-        raise Unauthorized("contributing needs a valid token")
-    return name
-
-
 def submit(body: tuple[bytes, str]) -> Receipt:
     """Store ``body`` as ``POST /contributions`` does (token, check, write, audit, refresh).
 
     :raises ValidationFailed: when it does not conform (nothing is written).
     """
-    name = contributor(request.form.get("token", ""))
-    source = request.form.get("source", "").strip() or None
-    if source is not None and not _SOURCE.fullmatch(source):
-        raise BadRequest("the source must be an absolute http(s) IRI")
-    receipt = contribute(access(), gateway(), body, name, source)
-    ip, rid = request.remote_addr, requestid.of(request.environ)
-    audit.record(access().settings, "contribute", receipt, name, ip, rid)
-    current_app.extensions["kg"].after_write()
-    current_app.extensions["kg.stamp"] = access().stamp()
-    return receipt
+    token = request.form.get("token", "").strip() or None
+    name = authorize("kg.tokens", "contributing", token, "")
+    return store(body, name, request.form.get("source", "").strip() or None)
 
 
 def report_items(found: Labelled) -> list[dict[str, Any]]:
