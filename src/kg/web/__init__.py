@@ -41,7 +41,7 @@ class KgState:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
-    from kg.web import budget, contributions, errors, pages, resources, sparql, validate
+    from kg.web import budget, contributions, errors, pages, resources, sparql, validate, vocab
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.bodies import SizedBodies
     from kg.web.fast import FastQueries
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(resources.blueprint)
+    app.register_blueprint(vocab.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
     counted = init_operations(app, state)
