@@ -29,13 +29,14 @@ from kg.web.answer import kg_error_answer
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-#: Path -> methods that run queries or validations (and ``/id/...``: resource pages).
+#: Path -> methods that run queries or validations (and ``/id/...``, ``/graph/...``: resource
+#: pages).
 BUDGETED = {
     "/sparql": frozenset({"GET", "HEAD", "POST"}),
     "/validate": frozenset({"POST"}),
     "/contributions": frozenset({"POST"}),
 }
-PAGES = "/id/"
+PAGES = ("/id/", "/graph/")
 PAGE_METHODS = frozenset({"GET", "HEAD"})
 
 

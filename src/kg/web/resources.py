@@ -1,4 +1,5 @@
-"""Linked-data pages: ``/id/<type>/<key>`` answers for the resource ``<base>id/<type>/<key>``.
+"""Linked-data pages: ``/id/<type>/<key>`` answers for the resource ``<base>id/<type>/<key>``
+(and ``/graph/<name>`` for the named graph ``<base>graph/<name>``).
 
 Browsers get a page for reading: the label as title, the types, the properties grouped and
 shown by label, the nodes pointing here, and for the resource and each of those nodes its
@@ -39,13 +40,13 @@ _checks_lock = threading.Lock()
 
 
 def local_link(value: str) -> str | None:
-    """The path this server answers for an IRI under the base (``/id/...``, the ontology's
-    and the shapes' terms), if any."""
+    """The path this server answers for an IRI under the base (``/id/...``, ``/graph/...``,
+    the ontology's and the shapes' terms), if any."""
     base = state().settings.base_iri
     if not value.startswith(base):
         return None
     rest = value[len(base) :]
-    if rest.startswith("id/"):
+    if rest.startswith(("id/", "graph/")):
         return "/" + rest
     for document in ("ontology", "shapes"):
         if rest == document or rest.startswith(document + "#"):
@@ -105,9 +106,25 @@ def render_page(iri: str, key: str) -> Response:
 @blueprint.route("/id/<path:key>")
 def resource(key: str) -> Response:
     """One resource as HTML (browsers) or RDF (by Accept or ``format=``)."""
+    return answer("id/", key)
+
+
+@blueprint.route("/graph/<path:key>")
+def graph(key: str) -> Response:
+    """A named graph's own description (its load or contribution record), as for a
+    resource; its content is for SPARQL (``GRAPH <...>``)."""
+    return answer("graph/", key)
+
+
+def answer(kind: str, key: str) -> Response:
+    """The resource ``<base><kind><key>`` as HTML or RDF.
+
+    :raises BadRequest: for a key that cannot be part of an IRI.
+    :raises NotFound: when nothing is known about it.
+    """
     if not _KEY.fullmatch(key):
         raise BadRequest("this is not a resource key")
-    iri = state().settings.base_iri + "id/" + key
+    iri = state().settings.base_iri + kind + key
     names = request.args.getlist("format")
     if wants_html(request.accept_mimetypes) and not names:
         return render_page(iri, key)

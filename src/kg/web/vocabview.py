@@ -182,35 +182,38 @@ def _property(graph: Graph, node: Node, default: str) -> PropertyShape:
     )
 
 
+def _shape(graph: Graph, node: URIRef, base: str) -> Shape:
+    severity = _severity(graph, node)
+    targets = [
+        (words, Ref(_value_text(graph, o), ref(o, graph, base).href))
+        for p, words in _TARGETS
+        for o in graph.objects(node, p)
+    ]
+    parts = list(graph.objects(node, SH.property))
+    if (node, RDF.type, SH.PropertyShape) in graph:
+        parts.append(node)  # a named property shape: its own check is its one row
+    properties = sorted((_property(graph, p, severity) for p in parts), key=lambda p: p.path)
+    local = str(node).rsplit("#", 1)[-1]
+    own = str(node).startswith(base + "shapes#")
+    return Shape(
+        anchor=local,
+        iri=str(node),
+        name=f"tps:{local}" if own else curie(str(node)) or str(node),
+        targets=targets,
+        severity=severity,
+        message=_text(graph, node, SH.message),
+        comment=_text(graph, node, RDFS.comment),
+        properties=properties,
+    )
+
+
 def shapes_view(graph: Graph, base: str) -> list[Shape]:
-    """Every named node shape (in ``<base>shapes#``, prefix ``tps:``) by name, with its
-    property shapes."""
+    """Every named shape (those in ``<base>shapes#``, prefix ``tps:``, and any other named
+    node shape) by name, with its property shapes."""
     nodes = {s for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
     for prop, _ in _TARGETS:
         nodes |= {s for s in graph.subjects(prop, None) if isinstance(s, URIRef)}
-    shapes = []
-    for node in sorted(nodes):
-        severity = _severity(graph, node)
-        targets = [
-            (words, Ref(_value_text(graph, o), ref(o, graph, base).href))
-            for p, words in _TARGETS
-            for o in graph.objects(node, p)
-        ]
-        properties = [_property(graph, p, severity) for p in graph.objects(node, SH.property)]
-        properties.sort(key=lambda p: p.path)
-        local = str(node).rsplit("#", 1)[-1]
-        own = str(node).startswith(base + "shapes#")
-        name = f"tps:{local}" if own else curie(str(node)) or str(node)
-        shapes.append(
-            Shape(
-                anchor=local,
-                iri=str(node),
-                name=name,
-                targets=targets,
-                severity=severity,
-                message=_text(graph, node, SH.message),
-                comment=_text(graph, node, RDFS.comment),
-                properties=properties,
-            )
-        )
-    return shapes
+    nodes |= {
+        s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(base + "shapes#")
+    }
+    return [_shape(graph, node, base) for node in sorted(nodes)]
