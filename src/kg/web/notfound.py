@@ -13,6 +13,7 @@ from flask import Response, render_template, request
 from rapidfuzz import fuzz, process
 
 from kg.errors import KgError
+from kg.web.labels import LABEL_PATH, QUERY_PREFIXES, iri_ref
 from kg.web.reads import select, state
 from kg.web.service import wants_html
 
@@ -65,7 +66,22 @@ def nearest(path: str) -> list[Suggestion]:
         if not types:
             return []
         kind, same_type = types[0], _keys(_KEYS, f"{base}{types[0]}/")
-    return [Suggestion(f"/id/{kind}/{k}", f"{kind}/{k}") for k in _nearest(key, same_type)]
+    keys = _nearest(key, same_type)
+    labels = _labels([f"{base}{kind}/{k}" for k in keys])
+    return [
+        Suggestion(f"/id/{kind}/{k}", f"{labels.get(f'{base}{kind}/{k}', k)} ({kind}/{k})")
+        for k in keys
+    ]
+
+
+def _labels(iris: list[str]) -> dict[str, str]:
+    """The labels of ``iris`` (one query)."""
+    if not iris:
+        return {}
+    values = " ".join(map(iri_ref, iris))
+    query = f"{QUERY_PREFIXES}SELECT ?s (MIN(STR(?l)) AS ?label) {{ VALUES ?s {{ {values} }}"
+    query += f" ?s {LABEL_PATH} ?l }} GROUP BY ?s"
+    return {row["s"]["value"]: row["label"]["value"] for row in select(query)}
 
 
 def search_key(path: str) -> str:
