@@ -3,6 +3,7 @@ labelled links, literals with language and datatype, evidence, claims, shape che
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -157,3 +158,16 @@ def test_an_unknown_page_is_an_html_404_for_browsers_and_json_for_others(server:
         .endswith("q=such%20page")
     )
     assert data.json()["error"]["type"] == "not-found"
+
+
+def test_checks_that_outlast_the_wait_finish_in_the_background(
+    server_factory: ServerFactory,
+) -> None:
+    server = server_factory(KG_PAGE_CHECK_SECONDS="0.01")
+    path = WEAK_DOCUMENT[len(BASE) :]
+    assert "still running" in words(page(server, path).select_one("#checks"))
+    deadline = time.monotonic() + 60
+    while not page(server, path).select("#checks li") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    listed = [words(li) for li in page(server, path).select("#checks li")]
+    assert len(listed) == len(expected_check_messages(server, WEAK_DOCUMENT)) > 0
