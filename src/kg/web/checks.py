@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
-from kg.errors import KgError
 from kg.store import Version
 from kg.validation.gateway import ValidationGateway
 from kg.validation.node import NodeCheck
@@ -39,14 +38,15 @@ class Checks:
 
 
 class PageChecks:
-    """The checks of one web process: the cache, and the thread that runs them."""
+    """The checks of one web process: the cache, and the threads that run them (one at a
+    time)."""
 
     def __init__(self, gateway: ValidationGateway, shapes: str, limit: int) -> None:
         self.gateway, self.shapes, self.limit = gateway, shapes, limit
         self._cache: OrderedDict[tuple[Version, str], tuple[Result, ...]] = OrderedDict()
         self._pending: dict[tuple[Version, str], Future[tuple[Result, ...]]] = {}
         self._lock = threading.Lock()
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page-checks")
+        self._one = threading.Lock()  # one check at a time per web process
 
     def get(self, iri: str, version: Version, wait: float) -> Checks:
         """The checks of ``iri`` at ``version``, waiting at most ``wait`` seconds."""
@@ -61,29 +61,31 @@ class PageChecks:
             if future is None:
                 if len(self._pending) >= PENDING:
                     return Checks("busy")
-                future = self._thread.submit(self._run, key)
+                future = Future()
                 self._pending[key] = future
+                # A daemon thread: a check left running never holds up the process's exit.
+                threading.Thread(target=self._run, args=(key, future), daemon=True).start()
         try:
             return Checks("done", future.result(timeout=wait))
         except FutureTimeout:
             return Checks("pending")
-        except KgError:
+        except Exception:  # noqa: BLE001 - whatever stopped the check, the page still shows
             return Checks("failed")
 
-    def _run(self, key: tuple[Version, str]) -> tuple[Result, ...]:
+    def _run(self, key: tuple[Version, str], future: Future[tuple[Result, ...]]) -> None:
         try:
-            found = tuple(self.gateway.run(NodeCheck(key[1], self.limit, self.shapes)))
-        finally:
+            with self._one:
+                found = tuple(self.gateway.run(NodeCheck(key[1], self.limit, self.shapes)))
+        except BaseException as exc:  # the page that waits shows the check as failed
             with self._lock:
                 self._pending.pop(key, None)
+            future.set_exception(exc)
+            return
         with self._lock:
             if self._cache and next(iter(self._cache))[0] != key[0]:
                 self._cache.clear()  # the store changed: older results no longer hold
             self._cache[key] = found
             while len(self._cache) > CACHED:
                 self._cache.popitem(last=False)
-        return found
-
-    def close(self) -> None:
-        """Stop the background thread (running checks finish)."""
-        self._thread.shutdown(wait=False, cancel_futures=True)
+            self._pending.pop(key, None)
+        future.set_result(found)
