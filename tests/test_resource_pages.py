@@ -17,11 +17,13 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX schema: <https://schema.org/>
 """
 BASE = "https://w3id.org/tpkg"
 REC = "recommendation/hdim2015-ws8-r1-3"
 DISPUTED = "treaty-participation/KAZ-ICCPR-OP1"
 STATEMENT = "document/hdim2015-ws8-statement"
+PARAGRAPH = "document-part/A-HRC-14-10-para-95.102"
 WEAK_DOCUMENT = "https://w3id.org/tpkg/id/document/upr-wg-report-KGZ-session-8"
 
 
@@ -87,6 +89,17 @@ def test_a_fact_from_the_statement_shows_its_quoted_passage_and_source(server: S
     assert words(passage.select_one("mark")) == " ".join(expected["exact"].split())
     assert expected["title"] in words(passage.figcaption)
     assert expected["date"] in words(passage.figcaption)
+
+
+def test_a_report_paragraph_is_quoted_from_its_report(server: Server) -> None:
+    expected = rows(
+        server,
+        f"""SELECT ?text ?symbol {{ <{BASE}/id/{PARAGRAPH}> schema:text ?text ;
+        dct:isPartOf/dct:identifier ?symbol }}""",
+    )[0]
+    passage = page(server, f"/id/{PARAGRAPH}").select_one("#evidence figure.passage")
+    assert words(passage.select_one("mark")) == " ".join(expected["text"].split())
+    assert expected["symbol"] in words(passage.figcaption)
 
 
 def test_claims_that_disagree_are_side_by_side_with_their_sources(server: Server) -> None:

@@ -1,7 +1,8 @@
 """The evidence a resource page shows: sources, quoted passages, and disagreeing claims.
 
 Facts name their source document (``dct:source``); a fact taken from the NGO statement is
-the body of a Web Annotation whose target quotes the passage (``oa:exact``). A page shows
+the body of a Web Annotation whose target quotes the passage (``oa:exact``); a numbered
+paragraph of a UN document (``tp:paragraphNumber``) quotes its text (``schema:text``). A page shows
 this for the resource and for every node that points at it (a State's page lists the
 recommendations addressed to it, each with its passage and source). Claims
 (``tp:Claim``, reified statements with their own source) about the resource are grouped by
@@ -31,7 +32,8 @@ _DOCUMENT = """
   OPTIONAL { ?doc schema:url ?url }"""
 
 #: The sources of the resource (``?node`` unbound) and of each node pointing at it: the
-#: documents their annotations quote, and their ``dct:source``. Each branch is one pattern
+#: documents their annotations quote, their ``dct:source``, and for a numbered paragraph
+#: of a document its text, quoted from that document. Each branch is one pattern
 #: that starts from the resource, so that the engine never scans every source.
 _EVIDENCE = (
     _PREFIXES
@@ -43,7 +45,10 @@ _EVIDENCE = (
   UNION { ?node ?q ?resource . ?ann oa:hasBody ?node ; oa:hasTarget ?target .
     ?target oa:hasSource ?doc . FILTER(isIRI(?node))
     OPTIONAL { ?target oa:hasSelector ?selector . ?selector oa:exact ?exact } }
-  UNION { ?node ?q ?resource . ?node dct:source ?doc . FILTER(isIRI(?node)) }"""
+  UNION { ?node ?q ?resource . ?node dct:source ?doc . FILTER(isIRI(?node)) }
+  UNION { ?resource dct:isPartOf ?doc ; tp:paragraphNumber ?number ; schema:text ?exact }
+  UNION { ?node ?q ?resource . ?node dct:isPartOf ?doc ; tp:paragraphNumber ?number ;
+    schema:text ?exact . FILTER(isIRI(?node)) }"""
     + _DOCUMENT.replace("?symbol", "?symbol0")
     .replace("?title", "?title0")
     .replace("?date", "?date0")
