@@ -32,9 +32,10 @@ _DOCUMENT = """
   OPTIONAL { ?doc schema:url ?url }"""
 
 #: The sources of the resource (``?node`` unbound) and of each node pointing at it: the
-#: documents their annotations quote, their ``dct:source``, and for a numbered paragraph
-#: of a document its text, quoted from that document. Each branch is one pattern
-#: that starts from the resource, so that the engine never scans every source.
+#: documents their annotations quote (for an annotation, its own quote), their
+#: ``dct:source``, and for a numbered paragraph of a document its text, quoted from that
+#: document. Each branch is one pattern that starts from the resource, so that the engine
+#: never scans every source.
 _EVIDENCE = (
     _PREFIXES
     + """SELECT ?node ?doc ?exact (MIN(STR(?symbol0)) AS ?symbol)
@@ -42,6 +43,8 @@ _EVIDENCE = (
   { ?ann oa:hasBody ?resource ; oa:hasTarget ?target . ?target oa:hasSource ?doc .
     OPTIONAL { ?target oa:hasSelector ?selector . ?selector oa:exact ?exact } }
   UNION { ?resource dct:source ?doc }
+  UNION { ?resource oa:hasTarget ?target . ?target oa:hasSource ?doc .
+    OPTIONAL { ?target oa:hasSelector ?selector . ?selector oa:exact ?exact } }
   UNION { ?node ?q ?resource . ?ann oa:hasBody ?node ; oa:hasTarget ?target .
     ?target oa:hasSource ?doc . FILTER(isIRI(?node))
     OPTIONAL { ?target oa:hasSelector ?selector . ?selector oa:exact ?exact } }
