@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         search_page,
         sparql,
         validate,
+        vocab,
     )
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.bodies import SizedBodies
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(querypage.blueprint)
     app.register_blueprint(resources.blueprint)
+    app.register_blueprint(vocab.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
     app.register_blueprint(search_page.blueprint)

@@ -342,6 +342,33 @@ def _paths() -> Doc:
                 parameters=[_param("name", "path", "The chart's name, with an optional suffix.")],
             )
         },
+        "/graph/{key}": {
+            "get": _operation(
+                "A named graph's own record (load or contribution): HTML or RDF, as /id/.",
+                {200: _ok("The graph's record.", ["text/html", *GRAPH_TYPES])},
+                (400, 404, 406, 429, 503),
+                parameters=[
+                    _param("key", "path", "The graph's name after <base>graph/."),
+                    _param("format", "query", "RDF format by name or media type."),
+                ],
+            )
+        },
+        "/ontology": {
+            "get": _operation(
+                "The ontology: its documentation (HTML), or the graph by Accept or format=.",
+                {200: _ok("The ontology.", ["text/html", *GRAPH_TYPES])},
+                (406,),
+                parameters=[_param("format", "query", "RDF format by name or media type.")],
+            )
+        },
+        "/shapes": {
+            "get": _operation(
+                "The SHACL shapes, each with target, severity and message (HTML), or RDF.",
+                {200: _ok("The shapes.", ["text/html", *GRAPH_TYPES])},
+                (406,),
+                parameters=[_param("format", "query", "RDF format by name or media type.")],
+            )
+        },
         "/healthz": {
             "get": _operation(
                 "Readiness: the store is readable and a query worker answers.",
