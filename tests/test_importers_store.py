@@ -154,3 +154,20 @@ def test_same_file_with_other_options_is_imported_again(kg: Kg, store: Path) -> 
     assert graph_size(kg, store, GRAPHS + IMPORTERS["upr"][1]) == int(
         done.stderr.split("stored ")[1].split()[0]
     )
+
+
+#: Triples of a named graph missing from the kept union copy (the default graph), and triples
+#: of the copy that no named graph states.
+MISSING = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+STALE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+
+
+@pytest.mark.parametrize("options", [["--state", "Kazakhstan"], []])
+def test_reimport_keeps_the_union_copy_exact(kg: Kg, store: Path, options: list[str]) -> None:
+    fixture = ROOT / "tests/data/importers/upr-utf8-lf.csv"
+    first = ["--state", "Kazakhstan"] if not options else []
+    assert run(kg, store, "upr", fixture, *first).returncode == 0
+    assert run(kg, store, "upr", fixture, *options).returncode == 0
+    for query in (MISSING, STALE):
+        done = kg("--store", str(store), "query", query, "--format", "csv")
+        assert done.stdout.splitlines()[1:] == ["0"], (query, done.stdout, done.stderr)
