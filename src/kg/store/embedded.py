@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from kg.errors import BadRequest, QuerySyntaxError, StoreError
+from kg.errors import BadRequest, InputError, QuerySyntaxError, StoreError
 from kg.results import SELECT, QueryResult, Term
 from kg.store import union as union_copy
 from kg.store.jsonrows import write_select
@@ -240,21 +240,30 @@ class EmbeddedStore:
         self._engine.add_graph(node)
 
     def import_graph(self, data: bytes, fmt: str, graph: str) -> None:
-        """Replace named graph ``graph`` with ``data`` through the bulk writer, keeping the
-        union copy: drop the old graph (one transaction), write the quads, then their copies.
-        After a crash the graph may be partial; the caller's record, written last, tells.
+        """Replace named graph ``graph`` with ``data`` through the bulk loader, keeping the
+        union copy: drop the old graph (one transaction), load the data, then its copy.
+        After a crash or bad data the graph may be partial; the caller's record, written
+        last, tells.
 
-        :raises InputError: when the data does not parse (nothing is written).
+        :raises InputError: when the data does not parse.
         """
-        parsed = parse_quads(data, fmt, graph)
+        node = ox.NamedNode(graph)
         if self.materialized:
             self._apply(union_copy.drop_graph_update(graph))
         elif self.has_graph(graph):
-            self._engine.remove_graph(ox.NamedNode(graph))
-        self._engine.bulk_extend(parsed)
-        if self.materialized:
-            self._engine.bulk_extend(union_copy.copies(parsed))
-        self._engine.add_graph(ox.NamedNode(graph))
+            self._engine.remove_graph(node)
+        if b"_:" in data:  # blank nodes: the copy must hold the same ones
+            parsed = parse_quads(data, fmt, graph)
+            copy = union_copy.copies(parsed) if self.materialized else []
+            self._engine.bulk_extend(parsed + copy)
+        else:
+            targets = [node, ox.DefaultGraph()] if self.materialized else [node]
+            try:
+                for target in targets:
+                    self._engine.bulk_load(input=data, format=rdf_format(fmt), to_graph=target)
+            except (SyntaxError, ValueError) as exc:
+                raise InputError(f"cannot parse {fmt}: {exc}") from None
+        self._engine.add_graph(node)
 
     def remove_graph(self, graph: str) -> None:
         """Delete a named graph and its triples."""
