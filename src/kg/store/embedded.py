@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from kg.errors import BadRequest, QuerySyntaxError, StoreError
+from kg.errors import BadRequest, InputError, QuerySyntaxError, StoreError
 from kg.results import SELECT, QueryResult, Term
 from kg.store import union as union_copy
 from kg.store.jsonrows import write_select
@@ -239,6 +239,32 @@ class EmbeddedStore:
         self._engine.bulk_load(path=str(path), format=rdf_format(fmt), to_graph=node)
         self._engine.add_graph(node)
 
+    def import_graph(self, data: bytes, fmt: str, graph: str) -> None:
+        """Replace named graph ``graph`` with ``data`` through the bulk loader, keeping the
+        union copy: drop the old graph (one transaction), load the data, then its copy.
+        After a crash or bad data the graph may be partial; the caller's record, written
+        last, tells.
+
+        :raises InputError: when the data does not parse.
+        """
+        node = ox.NamedNode(graph)
+        if self.materialized:
+            self._apply(union_copy.drop_graph_update(graph))
+        elif self.has_graph(graph):
+            self._engine.remove_graph(node)
+        if b"_:" in data:  # blank nodes: the copy must hold the same ones
+            parsed = parse_quads(data, fmt, graph)
+            copy = union_copy.copies(parsed) if self.materialized else []
+            self._engine.bulk_extend(parsed + copy)
+        else:
+            targets = [node, ox.DefaultGraph()] if self.materialized else [node]
+            try:
+                for target in targets:
+                    self._engine.bulk_load(input=data, format=rdf_format(fmt), to_graph=target)
+            except (SyntaxError, ValueError) as exc:
+                raise InputError(f"cannot parse {fmt}: {exc}") from None
+        self._engine.add_graph(node)
+
     def remove_graph(self, graph: str) -> None:
         """Delete a named graph and its triples."""
         self._to_union()
@@ -248,15 +274,16 @@ class EmbeddedStore:
     def replace_subject(
         self, graph: str, subject: str, triples: list[tuple[Term, Term, Term]]
     ) -> None:
-        """Replace every triple about ``subject`` in ``graph`` with ``triples``."""
+        """Replace every triple about ``subject`` in ``graph`` with ``triples``, keeping the
+        union copy (a copy goes with its last named-graph statement)."""
         g, s = ox.NamedNode(graph), ox.NamedNode(subject)
-        self._to_union()
         old = list(self._engine.quads_for_pattern(s, None, None, g))
         for quad in old:
             self._engine.remove(quad)
-        self._engine.extend(
-            [ox.Quad(to_engine(a), to_engine(b), to_engine(c), g) for a, b, c in triples]
-        )
+            if self.materialized and not union_copy.stated(self._engine, quad):
+                self._engine.remove(union_copy.copies([quad])[0])
+        new = [ox.Quad(to_engine(a), to_engine(b), to_engine(c), g) for a, b, c in triples]
+        self._engine.extend(union_copy.with_copies(new) if self.materialized else new)
 
     def add_quads(self, quads: list[tuple[Term, Term, Term, str]]) -> None:
         """Add quads ``(s, p, o, graph)`` to several graphs in ONE transaction (all or none),

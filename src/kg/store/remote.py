@@ -120,6 +120,10 @@ class RemoteStore:
         """Replace a named graph with a file's content (sent as one update request)."""
         self.load_data(path.read_bytes(), fmt, graph)
 
+    def import_graph(self, data: bytes, fmt: str, graph: str) -> None:
+        """Replace a named graph's content (one update request, as :meth:`load_data`)."""
+        self.load_data(data, fmt, graph)
+
     def remove_graph(self, graph: str) -> None:
         """Delete a named graph."""
         self.update(f"DROP SILENT GRAPH <{graph}>")
