@@ -6,6 +6,7 @@ unreadable input changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,8 @@ DCT = Namespace("http://purl.org/dc/terms/")
 SCHEMA = Namespace("https://schema.org/")
 ID = "https://w3id.org/tpkg/id/"
 KG = [sys.executable, "-m", "kg.cli"]
-ARGS = ["import", "upr-followup", str(UPR / "upr-info.ttl"), "--state", "KAZ"]
+SOURCE = UPR / "upr-info.ttl"
+ARGS = ["import", "upr-followup", str(SOURCE), "--state", "KAZ"]
 ARGS += ["--earlier", "7", "--later", "20"]
 GRAPH = "https://w3id.org/tpkg/graph/import/upr-followup/kaz-7-20/upr-info-ttl"
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -139,15 +141,38 @@ def test_hand_checked_pairs_carry_the_scores_the_linker_gives() -> None:
         assert score(*texts) == float(value) and judgement in ("yes", "no")
 
 
-def test_import_into_the_store_by_default_and_twice_changes_no_triple(tmp_path: Path) -> None:
-    store = tmp_path / "store"
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A store into which `kg import upr-followup` wrote the links (and its stderr)."""
+    store = tmp_path_factory.mktemp("followup") / "store"
     first = kg("--store", str(store), *ARGS)
     assert first.returncode == 0, first.stderr
-    assert f"stored {len(Graph().parse(SHIPPED))} triples in graph {GRAPH}" in first.stderr
+    return store, first.stderr
+
+
+def test_import_into_the_store_by_default_and_twice_changes_no_triple(
+    imported: tuple[Path, str],
+) -> None:
+    store, stderr = imported
+    assert f"stored {len(Graph().parse(SHIPPED))} triples in graph {GRAPH}" in stderr
     before = quads(store)
     again = kg("--store", str(store), *ARGS)
     assert again.returncode == 0 and "unchanged" in again.stderr
     assert quads(store) == before
+
+
+def test_import_record_names_the_file_its_hash_and_the_link_set(
+    imported: tuple[Path, str],
+) -> None:
+    query = (
+        "PREFIX tp: <https://w3id.org/tpkg/ontology#> PREFIX dct: <http://purl.org/dc/terms/> "
+        f"SELECT ?file ?sha ?version WHERE {{ <{GRAPH}> dct:source ?file ; tp:sha256 ?sha ; "
+        "tp:importerVersion ?version }"
+    )
+    result = kg("--store", str(imported[0]), "query", query, "--format", "csv")
+    file, sha, version = result.stdout.splitlines()[1].split(",")
+    assert (file, sha) == ("upr-info.ttl", hashlib.sha256(SOURCE.read_bytes()).hexdigest())
+    assert version.startswith("kg import upr-followup/kaz-7-20 (kg ")
 
 
 def test_output_option_writes_the_shipped_file(tmp_path: Path) -> None:
@@ -158,15 +183,23 @@ def test_output_option_writes_the_shipped_file(tmp_path: Path) -> None:
     assert out.read_text("utf-8") == SHIPPED.read_text("utf-8")
 
 
-def test_unreadable_input_changes_nothing(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    assert kg("--store", str(store), *ARGS).returncode == 0
+def test_unreadable_input_changes_nothing(imported: tuple[Path, str], tmp_path: Path) -> None:
+    store = imported[0]
     before = quads(store)
     bad = tmp_path / "bad.ttl"
     bad.write_text("not turtle <", encoding="utf-8")
     for path in (bad, tmp_path / "missing.ttl"):
-        result = kg("--store", str(store), "import", "upr-followup", str(path), "--state", "KAZ",
-                    "--earlier", "7", "--later", "20")  # fmt: skip
+        result = kg("--store", str(store), "import", "upr-followup", str(path), *ARGS[3:])
         assert result.returncode == 2
         assert result.stderr.startswith("kg: error:") and len(result.stderr.splitlines()) == 1
     assert quads(store) == before
+
+
+def test_output_failing_the_shapes_is_not_written(tmp_path: Path) -> None:
+    rows = tiny([(7, "Ratify CRPD", "crpd"), (20, "Ratify CRPD", "crpd")])
+    rows.remove((None, RDF.type, None))  # rows that are not tp:Recommendations
+    source, out = tmp_path / "rows.ttl", tmp_path / "links.ttl"
+    rows.serialize(source, format="turtle")
+    result = kg("import", "upr-followup", str(source), *ARGS[3:], "-o", str(out))
+    assert result.returncode == 2 and "fails validation" in result.stderr
+    assert not out.exists()
