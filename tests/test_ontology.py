@@ -268,11 +268,14 @@ def test_case_counts_are_integers(data: Graph) -> None:
 
 
 def test_years_are_years(data: Graph) -> None:
-    # Match scores (tp:matchScore) are the one kind of number with a fraction.
+    # Match scores and thresholds (tp:matchScore, tp:matchThreshold) are the one kind of
+    # number with a fraction.
     years = [
         o
         for _, p, o in data
-        if isinstance(o, Literal) and o.datatype in NUMERIC_TYPES and p != TP.matchScore
+        if isinstance(o, Literal)
+        and o.datatype in NUMERIC_TYPES
+        and p not in (TP.matchScore, TP.matchThreshold)
     ]
     assert years
     assert all(re.fullmatch(r"-?[0-9]+", str(y)) for y in years)
