@@ -150,7 +150,8 @@ def test_timeline_has_a_dot_for_each_party_year_of_q36(server: Server) -> None:
 
 def test_theme_chart_has_the_themes_of_q26(server: Server) -> None:
     per_theme = {
-        r["theme"]: int(r["recommendations"]) for r in expected_tsv("q26-recommendations-per-theme")
+        r["theme"]: int(r["madeByStatement"]) + int(r["others"])
+        for r in expected_tsv("q26-recommendations-per-theme")
     }
     shown: dict[str, list[int]] = {}
     for row in rows(server, "recommendations-by-state-theme"):
