@@ -84,5 +84,9 @@ docs: install-test ## Generate the ontology documentation (docs/ontology.html)
 readme: install ## Refresh the settings table in README.md from the declared settings
 	$(BIN)/python docs/sync_readme.py
 
+.PHONY: screenshots
+screenshots: install-test web-assets browser-deps ## Capture the README screenshots (docs/img/) from a live kg serve
+	$(BIN)/python docs/screenshots.py
+
 clean: ## Remove the virtualenv, the store and caches
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache bench/.cache

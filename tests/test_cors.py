@@ -10,7 +10,6 @@ import pytest
 import requests
 from conftest import Server, ServerFactory
 from selenium import webdriver
-from test_ui_browser import driver  # noqa: F401  (the shared headless Chromium fixture)
 
 ASK = "ASK { ?s ?p ?o }"
 EXPOSED = {"x-result-truncated", "x-result-size"}
@@ -86,7 +85,7 @@ fetch(endpoint, init)
     ids=["simple-get", "post-with-preflight"],
 )
 def test_a_page_on_another_origin_reads_the_answer_and_its_size(
-    driver: webdriver.Chrome,  # noqa: F811
+    driver: webdriver.Chrome,
     server: Server,
     server_factory: ServerFactory,
     init: dict,

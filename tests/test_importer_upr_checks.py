@@ -36,3 +36,11 @@ def test_atomic_write_leaves_no_file_on_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot write"):
         write_atomically("x", tmp_path / "missing" / "out.ttl")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("chunk", [1, 5000])
+def test_validation_leaves_the_imported_graph_as_it_was(chunk: int) -> None:
+    graph = convert(DATA / "upr-utf8-lf.csv")
+    before = set(graph)
+    check(graph, ROOT / "shapes", context_graph(ROOT), chunk=chunk)
+    assert set(graph) == before

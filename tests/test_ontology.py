@@ -268,11 +268,14 @@ def test_case_counts_are_integers(data: Graph) -> None:
 
 
 def test_years_are_years(data: Graph) -> None:
-    # Match scores (tp:matchScore) are the one kind of number with a fraction.
+    # Match scores and thresholds (tp:matchScore, tp:matchThreshold) are the one kind of
+    # number with a fraction.
     years = [
         o
         for _, p, o in data
-        if isinstance(o, Literal) and o.datatype in NUMERIC_TYPES and p != TP.matchScore
+        if isinstance(o, Literal)
+        and o.datatype in NUMERIC_TYPES
+        and p not in (TP.matchScore, TP.matchThreshold)
     ]
     assert years
     assert all(re.fullmatch(r"-?[0-9]+", str(y)) for y in years)
@@ -326,3 +329,37 @@ def test_every_source_is_a_named_document(data: Graph) -> None:
             data.value(source, p) is not None
             for p in (dct.identifier, URIRef("https://schema.org/url"), dct.title)
         ), source
+
+
+#: The prefixes data/turtle/README.md writes reused terms with, for the vocabularies above.
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "dct": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "time": "http://www.w3.org/2006/time#",
+}
+DATA_README = ROOT / "data" / "turtle" / "README.md"
+
+
+def readme_documented_terms() -> set[URIRef]:
+    """The reused terms named in the first cell of the README's table of other vocabularies."""
+    text = DATA_README.read_text(encoding="utf-8")
+    section = text.split("## Terms from other vocabularies", 1)[1].split("\n## ", 1)[0]
+    cells = [row.split("|")[1] for row in section.splitlines() if row.startswith("| `")]
+    names = {n for cell in cells for n in re.findall(r"`(\w+):(\w+)`", cell)}
+    return {URIRef(PREFIXES[prefix] + local) for prefix, local in names if prefix in PREFIXES}
+
+
+def test_every_reused_term_the_data_uses_is_documented_in_the_data_readme(data: Graph) -> None:
+    used = set(data.predicates()) | set(data.objects(None, RDF.type))
+    reused = {t for t in used if not str(t).startswith(str(TP))}
+    assert reused
+    assert sorted(str(t) for t in reused - readme_documented_terms()) == []

@@ -164,3 +164,67 @@ def test_recommendation_bullets_are_nodes(graph: Graph, position: str) -> None:
         if (s, RDF.type, TP.Recommendation) in graph
     ]
     assert len(nodes) == 1
+
+
+SKOS_EDITORIAL_NOTE = URIRef("http://www.w3.org/2004/02/skos/core#editorialNote")
+RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+PART_OF = DCTERMS.isPartOf
+
+
+def label_uses_statement_words(label: str, text: str) -> bool:
+    """True when the label, or its part after a ``<subject>: `` prefix, occurs in the text.
+
+    >>> label_uses_statement_words("Kazakhstan: has similar laws", "it has similar laws")
+    True
+    """
+    candidates = [label, label.split(": ", 1)[-1]]
+    return any(c.casefold() in text.casefold() for c in candidates)
+
+
+def made_by_statement(graph: Graph) -> set[URIRef]:
+    """The recommendations that are part of the statement, directly or through a bullet."""
+    found = {s for s in graph.transitive_subjects(PART_OF, STATEMENT) if s != STATEMENT}
+    return {s for s in found if (s, RDF.type, TP.Recommendation) in graph}
+
+
+def test_statement_node_labels_are_its_words_or_say_they_are_editorial(
+    graph: Graph, statement_text: str
+) -> None:
+    text = normalise(statement_text)
+    wrong = [
+        f"{node}: {label}"
+        for node in set(graph.subjects(DCTERMS.source, STATEMENT))
+        for label in graph.objects(node, RDFS_LABEL)
+        if not label_uses_statement_words(str(label), text)
+        and not any("label" in str(n).lower() for n in graph.objects(node, SKOS_EDITORIAL_NOTE))
+    ]
+    assert sorted(wrong) == []
+
+
+def test_each_ask_of_the_statement_quotes_its_own_text(graph: Graph) -> None:
+    asks = {r for r in made_by_statement(graph) if (r, DCTERMS.hasPart, None) not in graph}
+    assert len(asks) >= 16
+    exact = OA.hasTarget / OA.hasSelector / OA.exact
+    unquoted = [
+        str(ask)
+        for ask in asks
+        for text in graph.objects(ask, URIRef("https://schema.org/text"))
+        if not any(
+            str(q) == str(text)
+            for a in graph.subjects(OA.hasBody, ask)
+            for q in graph.objects(a, exact)
+        )
+    ]
+    assert unquoted == []
+
+
+def test_recommendations_part_of_the_statement_are_made_by_its_authors(graph: Graph) -> None:
+    authors = set(graph.objects(STATEMENT, DCTERMS.creator))
+    made = made_by_statement(graph)
+    reported = set(graph.subjects(DCTERMS.source, STATEMENT)) & set(
+        graph.subjects(RDF.type, TP.Recommendation)
+    )
+    assert made and reported - made
+    for rec in reported:
+        makers = set(graph.objects(rec, TP.recommendedBy))
+        assert (rec in made) == (makers <= authors), rec

@@ -91,6 +91,27 @@ def test_substitutions_bind_query_variables(store: Store) -> None:
     assert [row[1] for row in result.rows] == [Term("uri", "http://e/o")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT ?o ?want WHERE { ?s ?q ?o FILTER(?o = ?want) } # WHERE { "a comment"',
+        "SELECT ?o ?want { { SELECT ?o ?want WHERE { ?s ?q ?o FILTER(?o = ?want) } } }",
+    ],
+    ids=["filter", "filter-in-subquery"],
+)
+def test_a_bound_value_is_seen_by_filters_in_each_where_group(store: Store, text: str) -> None:
+    store.load_data(DATA, "turtle", G1)
+    result = store.query(text, row_limit=10, substitutions={"want": Term("literal", "x")})
+    assert [row[0] for row in result.rows] == [Term("literal", "x")]
+
+
+def test_a_bound_value_reaches_a_construct_pattern_not_its_template(store: Store) -> None:
+    store.load_data(DATA, "turtle", G1)
+    text = "CONSTRUCT { ?s <http://e/r> ?o } WHERE { ?s ?q ?o }"
+    result = store.query(text, row_limit=10, substitutions={"q": P})
+    assert result.size == 1
+
+
 def test_a_bad_query_raises_a_syntax_error(store: Store) -> None:
     with pytest.raises(QuerySyntaxError):
         store.query("SELECT WHERE {", row_limit=10)

@@ -157,3 +157,24 @@ def test_a_load_stopped_before_the_rebuild_leaves_correct_answers(folder: Path) 
     assert seen.count(("urn:x:a", "urn:x:p", "1")) == 1, "no stale copy beside the named graphs"
     load(folder)
     assert_default_is_union(folder)
+
+
+STALE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+MISSING = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<urn:x:i> <urn:x:p> "imported" .\n<urn:x:shared> <urn:x:p> "both" .\n',
+        b'<urn:x:i> <urn:x:p> _:b1 .\n_:b1 <urn:x:q> "blank" .\n',
+    ],
+)
+def test_an_import_written_twice_keeps_the_copy_exact(folder: Path, data: bytes) -> None:
+    store = EmbeddedStore.open(folder / "store")
+    for _ in range(2):
+        store.import_graph(data, "ntriples", "urn:x:graph:i")
+    assert store.materialized and rows(store, DEFAULT) == rows(store, NAMED)
+    counts = [store.query(q, row_limit=1).rows[0][0] for q in (STALE, MISSING)]
+    assert [c.value if c else None for c in counts] == ["0", "0"]
+    store.close()

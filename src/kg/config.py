@@ -267,6 +267,20 @@ SETTINGS: tuple[Setting, ...] = (
         "time limit); one more gets 503 validation-busy at once. Each waiting request holds a "
         "request thread.",
     ),
+    Setting(
+        "ontology",
+        "ontology/tpkg.ttl",
+        str,
+        "Turtle file of the OWL ontology that /ontology documents (HTML) and serves (RDF).",
+    ),
+    Setting(
+        "page_check_seconds",
+        2.0,
+        float,
+        "How long a resource page waits for the shape checks of its resource (run in a "
+        "validation process, cached per store version; later views show them); 0: pages "
+        "run no checks.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -317,6 +331,8 @@ class Settings:
     validation_workers: int
     validation_timeout: float
     validation_queue: int
+    ontology: str
+    page_check_seconds: float
 
     @classmethod
     def build(
@@ -365,6 +381,8 @@ class Settings:
                 raise ConfigError(f"setting {name} must be positive")
         if self.validation_queue < 0:
             raise ConfigError("setting validation_queue must be 0 or more")
+        if self.page_check_seconds < 0:
+            raise ConfigError("setting page_check_seconds must be 0 or more")
         if self.federation_workers <= 0:
             raise ConfigError("setting federation_workers must be positive")
         if self.budget_concurrency < 0 or self.budget_seconds < 0 or self.budget_window <= 0:

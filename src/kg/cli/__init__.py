@@ -16,6 +16,7 @@ from kg.cli.common import HELP as _HELP
 from kg.cli.common import settings_for as _settings
 from kg.cli.common import store_option
 from kg.cli.data import contribute, validate
+from kg.cli.followup import import_upr_followup
 from kg.cli.imports import import_group
 from kg.config import SETTINGS, settings_table
 from kg.errors import ConfigError, InputError, KgError
@@ -189,6 +190,7 @@ def show_settings() -> None:
     click.echo(settings_table())
 
 
+import_group.add_command(import_upr_followup)
 cli.add_command(import_group)
 cli.add_command(validate)
 cli.add_command(contribute)

@@ -1,7 +1,7 @@
-"""`kg import`: convert external exports (UPR Info, UPR reports, ratification tables) into
-RDF, validated against the shapes before anything is written.
+"""`kg import`: convert external exports (UPR Info, UPR reports, ratification tables, the UHRI,
+the OSCE list) into RDF, validated against the shapes before anything is written.
 
-The UPR commands write into the store by default (one named graph per imported file, with a
+Every command writes into the store by default (one named graph per imported file, with a
 PROV record of the import; see :mod:`kg.importers.store_write`); ``-o FILE`` writes Turtle
 instead (``-o -``: standard output). Each command prints what it did on stderr (rejected or
 unlinked rows, then a summary of counts) and shows a progress bar there when stderr is a
@@ -29,16 +29,6 @@ def import_group() -> None:
     under data/turtle/)."""
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output and output != "-":
-        from kg.importers.checks import write_atomically
-
-        write_atomically(text, output)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.write(text)
-
-
 def _progress(items: Iterable[T], label: str) -> Iterable[T]:
     from tqdm import tqdm
 
@@ -54,16 +44,20 @@ def _finish(
     importer: str,
     sources: list[str],
 ) -> None:
-    """Write ``graph``: Turtle to ``output`` (``-``: stdout), or else into the store."""
-    if output:
-        _emit(header + graph.serialize(format="turtle"), output)
-        return
-    from kg.importers.store_write import write_import
+    """Write ``graph`` through the one importers' writer: into the store, or Turtle to
+    ``output`` (``-``: stdout)."""
+    from kg.importers.store_write import deliver
 
     settings = settings_for(ctx, store=ctx.params.get("store"))
-    done = write_import(settings, graph, importer=importer, sources=[Path(p) for p in sources])
-    verb = "stored" if done.written else "unchanged (same file, same importer version):"
-    click.echo(f"{verb} {done.triples} triples in graph {done.graph}", err=True)
+    done = deliver(
+        settings,
+        graph,
+        importer=importer,
+        sources=[Path(p) for p in sources],
+        output=output,
+        header=header,
+    )
+    click.echo(done, err=True)
 
 
 def _check(ctx: click.Context, graph: Any, extra: Iterable[Any] = ()) -> None:
@@ -198,18 +192,6 @@ def _in_context(ctx: click.Context, store: str | None) -> tuple[Any, Any]:
     return load_shapes(settings.shapes), context
 
 
-def _report_and_write(result: Any, name: str, output: str | None, header: str) -> None:
-    """Print the summary on standard error, then write the accepted triples."""
-    from kg.importers.batch import write_turtle
-
-    click.echo(result.summary(name), err=True)
-    if output:
-        write_turtle(result.graph, output, header)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        sys.stdout.write(header + result.graph.serialize(format="turtle"))
-
-
 @import_group.command(name="ratifications")
 @click.argument("tables", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
@@ -222,7 +204,8 @@ def _report_and_write(result: Any, name: str, output: str | None, header: str) -
     "--output",
     "-o",
     type=click.Path(),
-    help="File to write (with several tables: a folder, one ratifications-<treaty>.ttl each).",
+    help="Write Turtle to this file (- for stdout) instead of into the store (with several "
+    "tables: a folder, one ratifications-<treaty>.ttl each).",
 )
 @store_option
 @click.pass_context
@@ -235,13 +218,14 @@ def import_ratifications(
     store: str | None,
 ) -> None:
     """Ratification status rows from world-politics-datalab tables (hr_status_*.csv),
-    validated in the context of the store; every table is read and checked before any file
-    is written."""
+    validated in the context of the store; every table is read and checked before anything
+    is written (into the store, one graph per table, or as Turtle with -o)."""
     from kg.errors import InputError
     from kg.importers import ratifications
 
-    if len(tables) > 1 and (treaty or not output or not Path(output).is_dir()):
-        raise InputError("several tables need -o FOLDER (an existing folder) and no --treaty")
+    several = len(tables) > 1
+    if several and (treaty or (output and not Path(output).is_dir())):
+        raise InputError("several tables need -o FOLDER (an existing folder) or none, no --treaty")
     shapes, context = _in_context(ctx, store)
     done = []
     for table in tables:
@@ -249,17 +233,18 @@ def import_ratifications(
         result = ratifications.import_table(
             table, key, states or None, context=context, shapes=shapes
         )
-        done.append((key, result))
-    for key, result in done:
+        done.append((table, key, result))
+    for table, key, result in done:
         target = output
-        if output and len(tables) > 1:
+        if output and several:
             target = str(Path(output) / ratifications.output_name(key))
-        _report_and_write(result, f"ratifications {key}", target, ratifications.header(key))
+        click.echo(result.summary(f"ratifications {key}"), err=True)
+        _finish(ctx, result.graph, ratifications.header(key), target, "ratifications", [table])
 
 
 @import_group.command(name="uhri")
 @click.argument("export", type=click.Path(dir_okay=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
 @store_option
 @click.pass_context
 def import_uhri(ctx: click.Context, export: str, output: str | None, store: str | None) -> None:
@@ -269,4 +254,25 @@ def import_uhri(ctx: click.Context, export: str, output: str | None, store: str 
 
     shapes, context = _in_context(ctx, store)
     result = uhri.import_export(export, context=context, shapes=shapes)
-    _report_and_write(result, "uhri", output, uhri.HEADER)
+    click.echo(result.summary("uhri"), err=True)
+    _finish(ctx, result.graph, uhri.HEADER, output, "uhri", [export])
+
+
+@import_group.command(name="osce")
+@click.argument("listing", type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
+@store_option
+@click.pass_context
+def import_osce(ctx: click.Context, listing: str, output: str | None, store: str | None) -> None:
+    """The OSCE participating States as a group (osce-participating-states.csv: the names as
+    the OSCE lists them and their ISO 3166-1 alpha-3 codes)."""
+    from kg.importers import osce
+
+    group = osce.convert(listing)
+    for name in group.unmatched_names:
+        click.echo(
+            f"name not found in ISO 3166 as written (code from the list used): {name}", err=True
+        )
+    _check(ctx, group.graph)
+    click.echo(f"osce: {group.members} States; {len(group.graph)} triples", err=True)
+    _finish(ctx, group.graph, osce.HEADER, output, "osce", [listing])

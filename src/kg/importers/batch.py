@@ -112,7 +112,7 @@ def check(
     for triple in context:
         if triple[0] not in owners:
             known.add(triple)
-    outcome = validate(merged, known, shapes=shapes)
+    outcome = validate(merged, known, shapes=shapes, fast=True)
     reasons: dict[int, list[str]] = {}
     for result in outcome.results:
         if result.severity != "Violation":

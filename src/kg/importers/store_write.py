@@ -1,6 +1,7 @@
-"""Writing an importer's graph into the store: one named graph per imported file, and a PROV
-record of the import (file name, SHA-256 of its bytes, importer and version, time, triple count)
-in the loads graph, written last as the loader does (``kg.loader``).
+"""The one writer of every importer: into the store by default, one named graph per imported
+file and a PROV record of the import (file name, SHA-256 of its bytes, importer and version,
+time, triple count) in the loads graph, written last as the loader does (``kg.loader``); or
+Turtle to a file (all at once) or to standard output (:func:`deliver`).
 
 The graph of ``kg import upr EXPORT.csv`` is ``graph/import/upr/<file name as slug>``. An import
 of the same bytes by the same importer version changes nothing (not even the record's time).
@@ -9,6 +10,7 @@ of the same bytes by the same importer version changes nothing (not even the rec
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +28,8 @@ from kg.store import Store, StoreAccess
 _PROV, _DCT, _XSD = PREFIXES["prov"], PREFIXES["dct"], PREFIXES["xsd"]
 _RECORD = (
     "PREFIX tp: <https://w3id.org/tpkg/ontology#> "
-    "SELECT ?sha ?version ?g ?records WHERE { GRAPH ?records { "
-    "?g tp:sha256 ?sha ; tp:importerVersion ?version } }"
+    "SELECT ?sha ?version ?n ?g ?records WHERE { GRAPH ?records { "
+    "?g tp:sha256 ?sha ; tp:importerVersion ?version ; tp:tripleCount ?n } }"
 )
 
 
@@ -58,35 +60,68 @@ def importer_version(importer: str) -> str:
     return f"kg import {importer} (kg {kg.__version__})"
 
 
+def deliver(
+    settings: Settings,
+    graph: Graph,
+    *,
+    importer: str,
+    sources: list[Path],
+    output: str | None = None,
+    header: str = "",
+) -> str:
+    """Write an importer's validated ``graph``: as Turtle (``header`` first) to ``output``
+    (``-``: standard output), or else into the store (:func:`write_import`). Returns the
+    line that says what was done.
+
+    :raises InputError: when ``output`` cannot be written (it is left as it was).
+    :raises StoreError: when the store cannot be opened for writing.
+    """
+    if output:
+        text = header + graph.serialize(format="turtle")
+        if output == "-":
+            sys.stdout.write(text)
+            return f"wrote {len(graph)} triples to standard output"
+        from kg.importers.checks import write_atomically
+
+        write_atomically(text, output)
+        return f"wrote {output}"
+    done = write_import(settings, graph, importer=importer, sources=sources)
+    verb = "stored" if done.written else "unchanged (same file, same importer version):"
+    return f"{verb} {done.triples} triples in graph {done.graph}"
+
+
 def write_import(
     settings: Settings, graph: Graph, *, importer: str, sources: list[Path]
 ) -> StoreOutcome:
     """Replace the import graph of ``sources[0]`` with ``graph`` and record the import, unless
-    the same bytes were already imported by the same importer version.
+    the same bytes were already imported by the same importer version into the same number of
+    triples (other options, e.g. ``--state``, give other triples from the same bytes).
 
     :raises StoreError: when the store cannot be opened for writing.
     """
     target = import_graph(settings, importer, sources[0])
     sha, version = sha256_of(sources), importer_version(importer)
     with StoreAccess(settings).writing() as store:
-        if _recorded(store, settings, target) == (sha, version):
+        if _recorded(store, settings, target) == (sha, version, str(len(graph))):
             return StoreOutcome(target, False, len(graph))
-        store.load_data(graph.serialize(format="nt", encoding="utf-8"), "ntriples", target)
+        store.import_graph(graph.serialize(format="nt", encoding="utf-8"), "ntriples", target)
         record = _record(target, sources, sha, version, len(graph))
         store.replace_subject(loads_graph(settings), target, record)
         keep_union(store)
     return StoreOutcome(target, True, len(graph))
 
 
-def _recorded(store: Store, settings: Settings, target: str) -> tuple[str, str] | None:
+def _recorded(store: Store, settings: Settings, target: str) -> tuple[str, str, str] | None:
     result = store.query(
         _RECORD,
         row_limit=1,
         substitutions={"g": Term("uri", target), "records": Term("uri", loads_graph(settings))},
     )
-    if not result.rows or result.rows[0][0] is None or result.rows[0][1] is None:
+    if not result.rows or any(cell is None for cell in result.rows[0][:3]):
         return None
-    return (result.rows[0][0].value, result.rows[0][1].value)
+    sha, version, count = result.rows[0][:3]
+    assert sha is not None and version is not None and count is not None
+    return (sha.value, version.value, count.value)
 
 
 def _record(

@@ -24,6 +24,7 @@ reason:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -107,6 +108,7 @@ def import_export(
     result = ImportResult(_new_graph(base), read=len(rows))
     source = URIRef(resource_iri("document", SOURCE_KEY, base))
     seen: dict[str, int] = {}
+    countries: dict[str, URIRef] = {}
     found: set[str] = set()
     for row in progress(rows):
         reason = problem(row)
@@ -117,7 +119,7 @@ def import_export(
             found.add(to)
             if issue is not None and issue not in issues(row.cells):
                 continue
-            reason = _add_row(result.graph, row, source, base, seen)
+            reason = _add_row(result.graph, row, (source, base), seen, countries)
         result.selected += 1
         if reason is None:
             result.imported += 1
@@ -185,8 +187,17 @@ def _new_graph(base: str) -> Graph:
     return graph
 
 
-def _add_row(graph: Graph, row: Row, source: URIRef, base: str, seen: dict[str, int]) -> str | None:
-    """Add the recommendation of ``row``; the reason it cannot be added, if any."""
+def _add_row(
+    graph: Graph,
+    row: Row,
+    origin: tuple[URIRef, str],
+    seen: dict[str, int],
+    countries: dict[str, URIRef],
+) -> str | None:
+    """Add the recommendation of ``row`` (``origin``: the source document and the base IRI;
+    ``countries``: the recommending countries added so far, each added once); the reason it
+    cannot be added, if any."""
+    source, base = origin
     assert row.cells is not None
     cells = row.cells
     to, recommender, session = cells["To"].strip(), cells["From"].strip(), cells["Session"].strip()
@@ -198,27 +209,34 @@ def _add_row(graph: Graph, row: Row, source: URIRef, base: str, seen: dict[str, 
         return f"same To, Session, From and Text as row {seen[key]}"
     seen[key] = row.number
     node = URIRef(resource_iri("recommendation", key, base))
-    country = _add_country(graph, recommender, source, base)
+    country = countries.get(recommender)
+    if country is None:
+        country = countries[recommender] = _add_country(graph, recommender, source, base)
     label = f"UPR session {int(session)}: {recommender} to {to}"
     graph.add((node, RDF.type, TPNS.Recommendation))
     graph.add((node, RDFS.label, Literal(label, lang="en")))
     graph.add((node, SCHEMA.text, Literal(text, lang="en")))
     graph.add((node, TPNS.recommendedBy, country))
-    graph.add((node, TPNS.addressee, URIRef(resource_iri("state", ISO3_BY_NAME[to], base))))
+    graph.add((node, TPNS.addressee, _node("state", ISO3_BY_NAME[to], base)))
     graph.add((node, TPNS.uprSession, Literal(int(session))))
     graph.add((node, TPNS.uprActionCategory, Literal(int(cells["Action"].strip()))))
     response = cells["Response"].strip()
     if response:
-        concept = resource_iri("response", RESPONSES[response], base)
-        graph.add((node, TPNS.response, URIRef(concept)))
+        graph.add((node, TPNS.response, _node("response", RESPONSES[response], base)))
     row_issues = issues(cells)
-    subjects = [resource_iri("upr-info-issue", slug(name), base) for name in row_issues]
-    subjects += [resource_iri("theme", key, base) for key in themes(text, row_issues)]
+    subjects = [_node("upr-info-issue", slug(name), base) for name in row_issues]
+    subjects += [_node("theme", key, base) for key in themes(text, row_issues)]
     for subject in subjects:
-        graph.add((node, DCT.subject, URIRef(subject)))
+        graph.add((node, DCT.subject, subject))
     graph.add((node, DCT.source, source))
     graph.add((node, PROV.wasDerivedFrom, source))
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _node(kind: str, key: str, base: str) -> URIRef:
+    """The node of a resource that many rows name (states, issues, themes, responses)."""
+    return URIRef(resource_iri(kind, key, base))
 
 
 def _add_country(graph: Graph, name: str, source: URIRef, base: str) -> URIRef:

@@ -81,6 +81,14 @@ class Store(Protocol):
         """Replace named graph ``graph`` with a large file's content."""
         ...
 
+    def import_graph(self, data: bytes, fmt: str, graph: str) -> None:
+        """Replace named graph ``graph`` with ``data`` the fastest way the backend has, the
+        union copy kept (not one transaction: the caller records success last).
+
+        :raises InputError: when the data does not parse (nothing is written).
+        """
+        ...
+
     def remove_graph(self, graph: str) -> None:
         """Delete a named graph and its triples."""
         ...

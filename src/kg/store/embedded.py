@@ -15,12 +15,13 @@ from kg.results import SELECT, QueryResult, Term
 from kg.store import union as union_copy
 from kg.store.jsonrows import write_select
 from kg.store.rdfio import rdf_format
-from kg.store.terms import ENGINE_ERRORS, collect, engine_failure, parse_quads, to_engine
+from kg.store.terms import ENGINE_ERRORS, collect, engine_failure, to_engine
+from kg.store.writes import EmbeddedWrites
 
 _T = TypeVar("_T")
 
 
-class EmbeddedStore:
+class EmbeddedStore(EmbeddedWrites):
     """A pyoxigraph store: read-write (one process) or a read-only snapshot.
 
     >>> s = EmbeddedStore.memory()
@@ -215,71 +216,6 @@ class EmbeddedStore:
         if not self.materialized:
             return bytes(self._engine.dump(format=rdf_format(fmt)))
         return ox.serialize(self._named_quads(), format=rdf_format(fmt)) or b""
-
-    # -- writing ---------------------------------------------------------------------------
-
-    def load_data(self, data: bytes, fmt: str, graph: str, base_iri: str | None = None) -> None:
-        """Replace the content of named graph ``graph`` with ``data`` (one transaction each
-        for the drop and the load; the caller records success last).
-
-        :raises InputError: when the data does not parse (nothing is written).
-        """
-        parsed = parse_quads(data, fmt, graph, base_iri)
-        self._to_union()
-        self.remove_graph(graph)
-        self._engine.extend(parsed)
-        self._engine.add_graph(ox.NamedNode(graph))
-
-    def bulk_load_file(self, path: Path, fmt: str, graph: str) -> None:
-        """Load a large file without holding it in memory (not transactional)."""
-        node = ox.NamedNode(graph)
-        self._to_union()
-        if self.has_graph(graph):
-            self._engine.remove_graph(node)
-        self._engine.bulk_load(path=str(path), format=rdf_format(fmt), to_graph=node)
-        self._engine.add_graph(node)
-
-    def remove_graph(self, graph: str) -> None:
-        """Delete a named graph and its triples."""
-        self._to_union()
-        if self.has_graph(graph):
-            self._engine.remove_graph(ox.NamedNode(graph))
-
-    def replace_subject(
-        self, graph: str, subject: str, triples: list[tuple[Term, Term, Term]]
-    ) -> None:
-        """Replace every triple about ``subject`` in ``graph`` with ``triples``."""
-        g, s = ox.NamedNode(graph), ox.NamedNode(subject)
-        self._to_union()
-        old = list(self._engine.quads_for_pattern(s, None, None, g))
-        for quad in old:
-            self._engine.remove(quad)
-        self._engine.extend(
-            [ox.Quad(to_engine(a), to_engine(b), to_engine(c), g) for a, b, c in triples]
-        )
-
-    def add_quads(self, quads: list[tuple[Term, Term, Term, str]]) -> None:
-        """Add quads ``(s, p, o, graph)`` to several graphs in ONE transaction (all or none),
-        with their union copies when the store keeps them."""
-        engine_quads = [
-            ox.Quad(to_engine(s), to_engine(p), to_engine(o), ox.NamedNode(g))
-            for s, p, o, g in quads
-        ]
-        self._engine.extend(
-            union_copy.with_copies(engine_quads) if self.materialized else engine_quads
-        )
-
-    def drop_graph_and_add(self, graph: str, quads: list[tuple[Term, Term, Term, str]]) -> None:
-        """Drop named graph ``graph`` and add ``quads`` in ONE transaction (one update whose
-        terms are written by the engine's own serializer, never from raw text)."""
-        triples = [(f"{to_engine(s)} {to_engine(p)} {to_engine(o)}", g) for s, p, o, g in quads]
-        data = " ".join(f"GRAPH {ox.NamedNode(g)} {{ {t} }}" for t, g in triples)
-        if self.materialized:
-            data += " " + " ".join(t + " ." for t, _ in triples)
-            drop = union_copy.drop_graph_update(graph)
-        else:
-            drop = f"DROP SILENT GRAPH {ox.NamedNode(graph)}"
-        self._apply(f"{drop} ; INSERT DATA {{ {data} }}")
 
     def flush(self) -> None:
         """Make writes durable and visible to read-only openers."""

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from kg.errors import QuerySyntaxError, StoreError
 from kg.results import ASK, CONSTRUCT, SELECT, QueryResult, Term, ntriples
 from kg.store.base import Quad
+from kg.store.inline import with_values
 from kg.store.rdfio import rdf_format, serialize_triples
 from kg.store.terms import collect, parse_quads
 
@@ -71,12 +72,11 @@ class RemoteStore:
         """Run a query remotely; see :meth:`EmbeddedStore.query` (``write`` is ignored: the
         answer is parsed into terms).
 
-        ``substitutions`` become a trailing VALUES clause (terms written in N-Triples syntax).
+        ``substitutions`` become a VALUES block in every WHERE group (see
+        :mod:`kg.store.inline`).
         """
         if substitutions:
-            names = " ".join(f"?{name}" for name in substitutions)
-            values = " ".join(ntriples(term) for term in substitutions.values())
-            text = f"{text}\nVALUES ({names}) {{ ({values}) }}"
+            text = with_values(text, substitutions)
         fields = [("query", text)]
         fields += [("default-graph-uri", g) for g in default_graphs or ()]
         fields += [("named-graph-uri", g) for g in named_graphs or ()]
@@ -119,6 +119,10 @@ class RemoteStore:
     def bulk_load_file(self, path: Path, fmt: str, graph: str) -> None:
         """Replace a named graph with a file's content (sent as one update request)."""
         self.load_data(path.read_bytes(), fmt, graph)
+
+    def import_graph(self, data: bytes, fmt: str, graph: str) -> None:
+        """Replace a named graph's content (one update request, as :meth:`load_data`)."""
+        self.load_data(data, fmt, graph)
 
     def remove_graph(self, graph: str) -> None:
         """Delete a named graph."""

@@ -50,7 +50,18 @@ def default_is_empty(engine: Any) -> bool:
 
 def with_copies(quads: list[Any]) -> list[Any]:
     """``quads`` followed by a default-graph copy of each (the same terms, blank nodes too)."""
-    return quads + [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+    return quads + copies(quads)
+
+
+def copies(quads: list[Any]) -> list[Any]:
+    """A default-graph copy of each of ``quads``."""
+    return [ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads]
+
+
+def stated(engine: Any, quad: Any) -> bool:
+    """True when a named graph states the triple of ``quad``."""
+    found = engine.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+    return any(isinstance(q.graph_name, ox.NamedNode) for q in found)
 
 
 def drop_graph_update(graph: str) -> str:

@@ -41,9 +41,22 @@ class KgState:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app for ``settings`` (default: from the environment)."""
-    from kg.web import budget, contributions, errors, pages, resources, sparql, validate
+    from kg.web import (
+        budget,
+        contribute_page,
+        contributions,
+        errors,
+        pages,
+        querypage,
+        resources,
+        search_page,
+        sparql,
+        validate,
+        vocab,
+    )
     from kg.web.access import AccessLog, LineBuffer
     from kg.web.bodies import SizedBodies
+    from kg.web.charts import blueprint as charts_blueprint
     from kg.web.fast import FastQueries
     from kg.web.operations import init_app as init_operations
 
@@ -60,9 +73,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(querypage.blueprint)
     app.register_blueprint(resources.blueprint)
+    app.register_blueprint(vocab.blueprint)
     app.register_blueprint(validate.blueprint)
     app.register_blueprint(contributions.blueprint)
+    app.register_blueprint(search_page.blueprint)
+    app.register_blueprint(contribute_page.blueprint)
+    app.register_blueprint(charts_blueprint)
     counted = init_operations(app, state)
     app.wsgi_app = SizedBodies(app.wsgi_app, settings.max_body_bytes)  # type: ignore[method-assign]
     app.wsgi_app = FastQueries(app.wsgi_app, state)  # type: ignore[method-assign]

@@ -29,13 +29,17 @@ from kg.web.answer import kg_error_answer
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-#: Path -> methods that run queries or validations (and ``/id/...``: resource pages).
+#: Path -> methods that run queries or validations (and ``/id/...``, ``/graph/...``: resource
+#: pages).
 BUDGETED = {
     "/sparql": frozenset({"GET", "HEAD", "POST"}),
     "/validate": frozenset({"POST"}),
     "/contributions": frozenset({"POST"}),
+    "/search": frozenset({"GET", "HEAD"}),
+    "/contribute": frozenset({"POST"}),
+    "/query": frozenset({"GET", "HEAD"}),
 }
-PAGES = "/id/"
+PAGES = ("/id/", "/graph/")
 PAGE_METHODS = frozenset({"GET", "HEAD"})
 
 

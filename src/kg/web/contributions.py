@@ -46,14 +46,38 @@ def init_app(app: Flask, settings: Settings, access: StoreAccess) -> None:
     app.extensions["kg.maintainers"] = read_tokens(maintainer, "maintainer")
 
 
-def _authorize(kind: str, what: str) -> str:
+_SOURCE = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+
+
+def authorize(kind: str, what: str, presented: str | None, how: str) -> str:
+    """The name behind the ``presented`` token among the tokens ``kind`` (``kg.tokens`` for
+    contributors, ``kg.maintainers``).
+
+    :raises Forbidden: when the server has no such tokens.
+    :raises Unauthorized: for a missing or wrong token (``how`` says how to give one).
+    """
     tokens: dict[bytes, str] = current_app.extensions[kind]
     if not tokens:
         raise Forbidden(f"{what} over HTTP is disabled on this server (no token file is set)")
-    name = match(tokens, bearer(request.headers.get("Authorization")))
+    name = match(tokens, presented)
     if name is None:
-        raise Unauthorized(f"{what} needs a valid token (Authorization: Bearer <token>)")
+        raise Unauthorized(f"{what} needs a valid token{how}")
     return name
+
+
+def _authorize(kind: str, what: str) -> str:
+    presented = bearer(request.headers.get("Authorization"))
+    return authorize(kind, what, presented, " (Authorization: Bearer <token>)")
+
+
+def checked_source(source: str | None) -> str | None:
+    """The contribution's source IRI, if given.
+
+    :raises BadRequest: when it is not an absolute http(s) IRI.
+    """
+    if source is not None and not _SOURCE.fullmatch(source):
+        raise BadRequest("source must be an absolute http(s) IRI")
+    return source
 
 
 def _audit(kind: str, receipt: Receipt, actor: str) -> None:
@@ -61,9 +85,23 @@ def _audit(kind: str, receipt: Receipt, actor: str) -> None:
     audit.record(access().settings, kind, receipt, actor, request.remote_addr, request_id)
 
 
-def _after_write(receipt: Receipt, status: int) -> Response:
+def _refresh() -> None:
     current_app.extensions["kg"].after_write()
     current_app.extensions["kg.stamp"] = access().stamp()
+
+
+def store(body: tuple[bytes, str], contributor: str, source: str | None) -> Receipt:
+    """Validate and store a contribution, write its audit line and let readers see it.
+
+    :raises ValidationFailed: when it does not conform (nothing is written).
+    """
+    receipt = contribute(access(), gateway(), body, contributor, checked_source(source))
+    _audit("contribute", receipt, contributor)
+    _refresh()
+    return receipt
+
+
+def _response(receipt: Receipt, status: int) -> Response:
     response = jsonify(receipt.as_json())
     response.status_code = status
     response.headers["Location"] = f"/contributions/{receipt.id}"
@@ -84,12 +122,8 @@ def _failed(exc: Failed) -> Response:
 def post() -> Response:
     """Store a contribution: 201 (new) or 200 (identical one already stored)."""
     contributor = _authorize("kg.tokens", "contributing")
-    source = request.args.get("source") or None
-    if source is not None and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", source):
-        raise BadRequest("source must be an absolute http(s) IRI")
-    receipt = contribute(access(), gateway(), request_body(), contributor, source)
-    _audit("contribute", receipt, contributor)
-    return _after_write(receipt, 201 if receipt.created else 200)
+    receipt = store(request_body(), contributor, request.args.get("source") or None)
+    return _response(receipt, 201 if receipt.created else 200)
 
 
 def _checked(contribution_id: str) -> str:
@@ -118,4 +152,5 @@ def delete(contribution_id: str) -> Response:
     maintainer = _authorize("kg.maintainers", "withdrawing contributions")
     receipt = withdraw(access(), _checked(contribution_id))
     _audit("withdraw", receipt, maintainer)
-    return _after_write(receipt, 200)
+    _refresh()
+    return _response(receipt, 200)

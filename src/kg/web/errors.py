@@ -1,4 +1,6 @@
-"""The one error renderer: every HTTP error is ``{"error": {"status", "type", "message"}}``."""
+"""The one error renderer: every HTTP error is ``{"error": {"status", "type", "message"}}``;
+a browser asking for a page that does not exist gets the HTML 404 page instead
+(:mod:`kg.web.notfound`)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from collections.abc import Iterable
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from kg.errors import KgError, PayloadTooLarge
+from kg.errors import KgError, NotFound, PayloadTooLarge
 from kg.web.answer import error_answer
+from kg.web.notfound import browser_page
 
 log = logging.getLogger("kg.web")
 
@@ -32,7 +35,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(KgError)
     def _kg(exc: KgError) -> Response:
-        return error_response(exc.status, exc.type, exc.message, exc.headers)
+        return browser_page(exc) or error_response(exc.status, exc.type, exc.message, exc.headers)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
@@ -41,6 +44,10 @@ def register(app: Flask) -> None:
         if status == 413:
             type_ = PayloadTooLarge.type
             message = "the request body is larger than the server accepts"
+        if status == 404:
+            page = browser_page(NotFound("there is no page at this address"))
+            if page is not None:
+                return page
         return error_response(status, type_, message)
 
     @app.errorhandler(Exception)

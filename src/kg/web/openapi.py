@@ -126,6 +126,17 @@ _ERROR = {
     },
 }
 _BEARER: list[Doc] = [{"bearer": []}]
+_CONTRIBUTE_FORM = {
+    "type": "object",
+    "properties": {
+        "data": _TEXT,
+        "file": {"type": "string", "format": "binary"},
+        "format": {"type": "string", "enum": ["turtle", "jsonld"]},
+        "source": _TEXT,
+        "token": _TEXT,
+        "action": {"type": "string", "enum": ["validate", "submit"]},
+    },
+}
 _ID = _param("contribution_id", "path", "The contribution's id (20 hex digits).")
 
 
@@ -164,10 +175,80 @@ def _sparql(update: bool) -> Doc:
     }
 
 
+def _query_page(html: Doc) -> Doc:
+    """``/query``: the editor page; a query it runs that fails is the page with the error."""
+    page_error = {"description": "The page, showing the error.", "headers": _HEADERS}
+    page_error["content"] = {"text/html": {"schema": _TEXT}, "application/json": {"schema": _ERROR}}
+    answers: dict[int, Doc] = {200: html}
+    answers |= {code: page_error for code in (400, 403, 404, 413, 429, 503)}
+    return {
+        "get": _operation(
+            "The query page: the editor, ?example= opens an example, ?query= runs a query "
+            "and shows its result as a table.",
+            answers,
+            (),
+            parameters=[
+                _param("query", "query", "SPARQL query to run and show."),
+                _param("example", "query", "Name of an example query to open."),
+            ],
+        )
+    }
+
+
 def _paths() -> Doc:
     html = _ok("An HTML page.", ["text/html"])
     return {
-        "/": {"get": _operation("Home page with a query form.", {200: html}, ())},
+        "/": {
+            "get": _operation(
+                "Home page: what the graph holds, a search box, the example queries.",
+                {200: html},
+                (429, 503),
+            )
+        },
+        "/search": {
+            "get": _operation(
+                "Search labels and texts: HTML, or JSON for Accept: application/json.",
+                {200: _ok("The hits.", ["text/html", "application/json"])},
+                (400, 429, 503),
+                parameters=[
+                    _param("q", "query", "The words to look for (at most 200 characters)."),
+                    _param("limit", "query", "At most this many hits (1-50, default 20)."),
+                ],
+            )
+        },
+        "/contribute": {
+            "get": _operation("The contribution form (HTML).", {200: html}, ()),
+            "post": _operation(
+                "The form posted: its SHACL report, or (action=submit, token) its receipt.",
+                {
+                    200: _ok(
+                        "The form again, with the report or why nothing was stored (HTML).",
+                        ["text/html"],
+                    ),
+                    201: _ok("Stored: the receipt (HTML).", ["text/html"]),
+                },
+                (413, 429),
+                requestBody={
+                    "required": True,
+                    "content": {
+                        media: {"schema": _CONTRIBUTE_FORM}
+                        for media in ("multipart/form-data", "application/x-www-form-urlencoded")
+                    },
+                },
+            ),
+        },
+        "/query": _query_page(html),
+        "/query/terms.json": {
+            "get": _operation(
+                "The classes and properties the query editor autocompletes (JSON).",
+                {
+                    200: _ok(
+                        "Classes and properties, each with its IRI and label.", ["application/json"]
+                    )
+                },
+                (429, 503),
+            )
+        },
         "/sparql": _sparql(update=False),
         "/update": _sparql(update=True),
         "/validate": {
@@ -232,6 +313,60 @@ def _paths() -> Doc:
                     _param("key", "path", "The resource's key."),
                     _param("format", "query", "RDF format by name or media type."),
                 ],
+            )
+        },
+        "/charts": {
+            "get": _operation(
+                "Every chart, drawn as SVG on the server (HTML).",
+                {200: _ok("The charts page.", ["text/html"])},
+                (429, 503),
+            )
+        },
+        "/charts/{name}": {
+            "get": _operation(
+                "One chart: its page (HTML), or with a suffix one of its files: .svg, .json "
+                "(data rows), .csv, .vl.json (Vega-Lite spec), .rq (the SPARQL query).",
+                {
+                    200: _ok(
+                        "The chart or its file.",
+                        [
+                            "text/html",
+                            "image/svg+xml",
+                            "application/json",
+                            "text/csv",
+                            "application/sparql-query",
+                        ],
+                    )
+                },
+                (404, 429, 503),
+                parameters=[_param("name", "path", "The chart's name, with an optional suffix.")],
+            )
+        },
+        "/graph/{key}": {
+            "get": _operation(
+                "A named graph's own record (load or contribution): HTML or RDF, as /id/.",
+                {200: _ok("The graph's record.", ["text/html", *GRAPH_TYPES])},
+                (400, 404, 406, 429, 503),
+                parameters=[
+                    _param("key", "path", "The graph's name after <base>graph/."),
+                    _param("format", "query", "RDF format by name or media type."),
+                ],
+            )
+        },
+        "/ontology": {
+            "get": _operation(
+                "The ontology: its documentation (HTML), or the graph by Accept or format=.",
+                {200: _ok("The ontology.", ["text/html", *GRAPH_TYPES])},
+                (406,),
+                parameters=[_param("format", "query", "RDF format by name or media type.")],
+            )
+        },
+        "/shapes": {
+            "get": _operation(
+                "The SHACL shapes, each with target, severity and message (HTML), or RDF.",
+                {200: _ok("The shapes.", ["text/html", *GRAPH_TYPES])},
+                (406,),
+                parameters=[_param("format", "query", "RDF format by name or media type.")],
             )
         },
         "/healthz": {

@@ -4,6 +4,7 @@ like any visitor's query, never against the store directly."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -36,5 +37,15 @@ def select(text: str, **iris: str) -> list[Binding]:
     """The bindings of a SELECT query (see :func:`run` for ``iris``)."""
     body, _ = run(text, "json", **iris)
     data: dict[str, Any] = json.loads(body)
+    bindings: list[Binding] = data["results"]["bindings"]
+    return bindings
+
+
+def select_terms(text: str, terms: Mapping[str, Term]) -> list[Binding]:
+    """The bindings of a SELECT query with each ``name -> Term`` (literals too) bound to
+    ``?name``: values a visitor typed stay values, never query text."""
+    task = make_task(text, "json", prepare(state().settings, text))
+    task = replace(task, substitutions=dict(terms))
+    data: dict[str, Any] = json.loads(state().executor.run(task).body)
     bindings: list[Binding] = data["results"]["bindings"]
     return bindings

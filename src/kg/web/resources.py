@@ -1,18 +1,24 @@
-"""Linked-data pages: ``/id/<type>/<key>`` answers for the resource ``<base>id/<type>/<key>``.
+"""Linked-data pages: ``/id/<type>/<key>`` answers for the resource ``<base>id/<type>/<key>``
+(and ``/graph/<name>`` for the named graph ``<base>graph/<name>``).
 
-Browsers get an HTML page of the resource's statements (outgoing and incoming, with links);
-RDF clients get the same statements as Turtle, N-Triples, JSON-LD or RDF/XML by Accept or
-``format=``. Both run through the guarded, isolated query workers.
+Browsers get a page for reading: the label as title, the types, the properties grouped and
+shown by label, the nodes pointing here, and for the resource and each of those nodes its
+evidence (source documents, quoted passages); claims that disagree side by side; the shape
+results that apply. RDF clients get the statements as Turtle, N-Triples, JSON-LD or RDF/XML
+by Accept or ``format=``. Every query runs through the guarded, isolated query workers.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import threading
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from kg.errors import BadRequest, NotFound
+from kg.web.checks import PageChecks
+from kg.web.evidence import claims, evidence
+from kg.web.labels import Description, describe
 from kg.web.negotiate import choose
 from kg.web.reads import run, state
 from kg.web.service import wants_html
@@ -24,46 +30,104 @@ _DESCRIBE = (
     "CONSTRUCT { ?resource ?p ?o . ?s ?q ?resource } "
     "WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource } }"
 )
-_TABLE = (
-    "SELECT ?resource ?p ?o ?s ?q "
-    "WHERE { { ?resource ?p ?o } UNION { ?s ?q ?resource } } ORDER BY ?p ?o ?q ?s"
+#: Label properties, most preferred first.
+_LABELS = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://purl.org/dc/terms/title",
 )
-_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_checks_lock = threading.Lock()
 
 
 def local_link(value: str) -> str | None:
-    """The path this server answers for an IRI under the base (``/id/...``), if any."""
-    base = state().settings.base_iri + "id/"
-    return "/id/" + value[len(base) :] if value.startswith(base) else None
+    """The path this server answers for an IRI under the base (``/id/...``, ``/graph/...``,
+    the ontology's and the shapes' terms), if any."""
+    base = state().settings.base_iri
+    if not value.startswith(base):
+        return None
+    rest = value[len(base) :]
+    if rest.startswith(("id/", "graph/")):
+        return "/" + rest
+    for document in ("ontology", "shapes"):
+        if rest == document or rest.startswith(document + "#"):
+            return "/" + rest
+    return None
 
 
-def _rows(body: bytes) -> tuple[list[dict[str, dict[str, str]]], list[dict[str, dict[str, str]]]]:
-    bindings = json.loads(body)["results"]["bindings"]
-    return [b for b in bindings if "p" in b], [b for b in bindings if "q" in b]
+def title_of(description: Description, fallback: str) -> str:
+    """The resource's label (English first), else ``fallback``."""
+    for prop in _LABELS:
+        for group in description.outgoing:
+            if group.prop.value == prop:
+                values = sorted(group.values, key=lambda v: (v.lang not in ("en", None), v.value))
+                return values[0].value
+    return fallback
+
+
+def page_checks() -> PageChecks:
+    """This process's page checks (made on first use)."""
+    app = current_app
+    with _checks_lock:
+        if "kg.page_checks" not in app.extensions:
+            found = state()
+            assert found.validation is not None
+            limit = found.settings.max_triples
+            app.extensions["kg.page_checks"] = PageChecks(
+                found.validation, found.settings.shapes, limit
+            )
+        checks: PageChecks = app.extensions["kg.page_checks"]
+        return checks
+
+
+def render_page(iri: str, key: str) -> Response:
+    """The HTML page of ``iri``.
+
+    :raises NotFound: when nothing is known about it.
+    """
+    settings = state().settings
+    description = describe(iri, local_link, settings.row_limit)
+    if description.empty:
+        raise NotFound(f"nothing is known about <{iri}>")
+    found, cut = evidence(iri, local_link, settings.row_limit)
+    version = state().access.version()
+    html = render_template(
+        "resource.html",
+        iri=iri,
+        label=title_of(description, key),
+        description=description,
+        evidence=found,
+        evidence_cut=cut,
+        claims=claims(iri, local_link),
+        checks=page_checks().get(iri, version, settings.page_check_seconds),
+    )
+    return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
 
 @blueprint.route("/id/<path:key>")
 def resource(key: str) -> Response:
     """One resource as HTML (browsers) or RDF (by Accept or ``format=``)."""
+    return answer("id/", key)
+
+
+@blueprint.route("/graph/<path:key>")
+def graph(key: str) -> Response:
+    """A named graph's own description (its load or contribution record), as for a
+    resource; its content is for SPARQL (``GRAPH <...>``)."""
+    return answer("graph/", key)
+
+
+def answer(kind: str, key: str) -> Response:
+    """The resource ``<base><kind><key>`` as HTML or RDF.
+
+    :raises BadRequest: for a key that cannot be part of an IRI.
+    :raises NotFound: when nothing is known about it.
+    """
     if not _KEY.fullmatch(key):
         raise BadRequest("this is not a resource key")
-    iri = state().settings.base_iri + "id/" + key
+    iri = state().settings.base_iri + kind + key
     names = request.args.getlist("format")
     if wants_html(request.accept_mimetypes) and not names:
-        body, size = run(_TABLE, "json", resource=iri)
-        if size == 0:
-            raise NotFound(f"nothing is known about <{iri}>")
-        outgoing, incoming = _rows(body)
-        label = next((r["o"]["value"] for r in outgoing if r["p"]["value"] == _LABEL), key)
-        html = render_template(
-            "resource.html",
-            iri=iri,
-            label=label,
-            outgoing=outgoing,
-            incoming=incoming,
-            local=local_link,
-        )
-        return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        return render_page(iri, key)
     fmt = choose("construct", request.headers.get("Accept"), names)
     body, size = run(_DESCRIBE, fmt.key, resource=iri)
     if size == 0:

@@ -50,9 +50,9 @@ def _answer_query(parsed: ProtocolRequest) -> Response:
 
 def _answer_description(parsed: ProtocolRequest) -> Response:
     if wants_html(request.accept_mimetypes):
-        from kg.web.pages import render_home
+        from kg.web.querypage import render_query_page
 
-        return render_home()
+        return render_query_page()
     fmt = choose_by_accept("graph", request.headers.get("Accept"))
     if parsed.formats:
         fmt = choose("construct", request.headers.get("Accept"), parsed.formats)
