@@ -4,9 +4,9 @@ A node whose description says more than what it is called (its type, labels, not
 definition, editorial notes, identity link) states facts, and must name a source
 (``dct:source``) somewhere in the bundled data. Sources themselves are not facts of this kind
 (documents and the web sites holding them describe themselves), nor are the annotations that
-quote them, the editorial UPR links (``tp:Match``, ``tp:RepeatMatch``, whose method is recorded) and the Data Cube
-structure the project defines. The SHACL shapes require a source class by class; this check
-finds a fact node of any class, or of none, that has no source.
+quote them, the editorial UPR links (``tp:Match``, ``tp:RepeatMatch``, whose method is
+recorded) and the Data Cube structure the project defines. The SHACL shapes require a source
+class by class; this check finds a fact node of any class, or of none, that has no source.
 """
 
 from __future__ import annotations
