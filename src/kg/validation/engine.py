@@ -43,7 +43,9 @@ def validate(
     focus nodes (and blank-node subjects of ``data``): pyshacl's own ``focus_nodes`` option
     also filters the nested checks on property values (``sh:or``, ``sh:node``...), which
     silently passes bad values, and nodes known only from the context are not judged here.
-    ``advanced=True`` enables the SPARQL-based target that catches undeclared ``tp:`` terms.
+    A shape that targets a named node checking the whole graph (the vocabulary check: focus
+    the ontology, value the node using an undeclared term) is reported on its value.
+    The shapes use SHACL Core and SPARQL-based constraints only (no SHACL-AF).
 
     :param fast: run pyshacl-turbo instead of pySHACL (same shapes, same report).
     :param copy: ``False`` validates ``data`` itself, which then already holds its context
@@ -68,10 +70,11 @@ def validate(
             merged,
             shacl_graph=shapes.graph,
             inference="none",
-            advanced=True,
+            advanced=False,
             allow_warnings=True,
         )
-    return read_outcome(_only_about(report, own), shapes.graph, shapes.version)
+    anchors = set(shapes.graph.objects(None, SH.targetNode)) - own
+    return read_outcome(_only_about(report, own, anchors), shapes.graph, shapes.version)
 
 
 def _engine(fast: bool) -> Any:
@@ -85,18 +88,24 @@ def _engine(fast: bool) -> Any:
     return run
 
 
-def _only_about(report: Graph, focus: set[URIRef | BNode]) -> Graph:
+def _only_about(report: Graph, focus: set[URIRef | BNode], anchors: set[Node]) -> Graph:
     """A copy of ``report`` keeping the results whose focus node is in ``focus``, with
-    ``sh:conforms`` recomputed from the Violations kept."""
+    ``sh:conforms`` recomputed from the Violations kept. A result on one of ``anchors`` (named
+    target nodes that are not the data's own) is about its ``sh:value``: kept when the value
+    is in ``focus``, with the value as its focus node."""
     kept = Graph()
     root = BNode()
     kept.add((root, RDF.type, SH.ValidationReport))
     conforms = True
     for result in report.objects(None, SH.result):
-        if report.value(result, SH.focusNode) not in focus:
+        node = report.value(result, SH.focusNode)
+        if node in anchors:
+            node = report.value(result, SH.value)
+        if node is None or node not in focus:
             continue
         kept.add((root, SH.result, result))
         _copy_description(report, result, kept)
+        kept.set((result, SH.focusNode, node))
         if report.value(result, SH.resultSeverity) in (None, SH.Violation):
             conforms = False
     kept.add((root, SH.conforms, Literal(conforms)))
