@@ -134,16 +134,18 @@ def test_unreadable_file_changes_nothing(
     assert len(done.stderr.splitlines()) == 1 and quads(kg, store) == before
 
 
-def test_row_that_violates_a_shape_is_reported_and_nothing_written(
+def test_a_row_that_violates_a_shape_is_rejected_and_the_others_imported(
     kg: Kg, store: Path, tmp_path: Path
 ) -> None:
     fixture = ROOT / "tests/data/importers/upr-utf8-lf.csv"
     bad = tmp_path / fixture.name
     bad.write_text(fixture.read_text(encoding="utf-8").replace("Detention", "No such issue", 1))
-    before = quads(kg, store)
     done = run(kg, store, "upr", bad)
-    assert done.returncode == 2 and "fails validation" in done.stderr, done.stderr
-    assert "skos:Concept" in done.stderr and quads(kg, store) == before
+    assert done.returncode == 0, done.stderr
+    assert "rejected: row 2: fails validation" in done.stderr and "skos:Concept" in done.stderr
+    assert "4 read, 4 selected, 3 imported, 1 rejected" in done.stderr
+    stored = "\n".join(quads(kg, store))
+    assert "no-such-issue" not in stored and "Ensure that the “independent”" not in stored
 
 
 def test_same_file_with_other_options_is_imported_again(kg: Kg, store: Path) -> None:

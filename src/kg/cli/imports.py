@@ -71,6 +71,19 @@ def _check(ctx: click.Context, graph: Any, extra: Iterable[Any] = ()) -> None:
     )
 
 
+def _check_rows(ctx: click.Context, graph: Any, rows: Any) -> list[tuple[int, str]]:
+    """Validate as :func:`_check` does, dropping the rows whose output fails (listed)."""
+    from kg.importers.checks import context_graph
+    from kg.importers.rowcheck import check_rows
+
+    verdict = check_rows(graph, settings_for(ctx).shapes, context_graph("."), rows)
+    counts = verdict.outcome.counts()
+    click.echo(
+        f"validated: {counts['Violation']} violations, {counts['Warning']} warnings", err=True
+    )
+    return verdict.rejected
+
+
 @import_group.command(name="upr")
 @click.argument("export", type=click.Path(dir_okay=False))
 @click.option("--issue", default=None, help="Keep only rows with this UPR Info issue.")
@@ -92,12 +105,14 @@ def import_upr(
     result = upr.import_export(
         export, issue=issue, states=states or None, progress=lambda r: _progress(r, "rows")
     )
-    for rejected in result.rejected:
-        click.echo(f"rejected: row {rejected.row}: {rejected.reason}", err=True)
-    _check(ctx, result.graph)
+    rejected = [(r.row, r.reason) for r in result.rejected]
+    rejected += _check_rows(ctx, result.graph, result.rows)
+    for number, reason in sorted(rejected):
+        click.echo(f"rejected: row {number}: {reason}", err=True)
+    imported = result.imported - (len(rejected) - len(result.rejected))
     click.echo(
-        f"rows: {result.read} read, {result.selected} selected, {result.imported} imported, "
-        f"{len(result.rejected)} rejected; {len(result.graph)} triples",
+        f"rows: {result.read} read, {result.selected} selected, {imported} imported, "
+        f"{len(rejected)} rejected; {len(result.graph)} triples",
         err=True,
     )
     _finish(ctx, result.graph, upr.HEADER, output, "upr", [export])

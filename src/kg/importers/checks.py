@@ -47,12 +47,7 @@ def check(
 
     :raises InputError: on a violation (the first one named).
     """
-    bundle = load_shapes(shapes)
-    subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=str)
-    if len(subjects) <= chunk:
-        outcome = _in_place(graph, context, [str(s) for s in subjects], bundle)
-    else:
-        outcome = _chunked(graph, context, subjects, chunk, bundle)
+    outcome = judge(graph, shapes, context, chunk)
     if not outcome.conforms:
         first = next(r for r in outcome.results if r.severity == "Violation")
         count = outcome.counts()["Violation"]
@@ -60,6 +55,17 @@ def check(
             f"output fails validation ({count} violations): {first.focus}: {first.message}"
         )
     return outcome
+
+
+def judge(
+    graph: Graph, shapes: str | Path, context: Graph, chunk: int = CHUNK
+) -> ValidationOutcome:
+    """The outcome :func:`check` judges by (nothing raised)."""
+    bundle = load_shapes(shapes)
+    subjects = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=str)
+    if len(subjects) <= chunk:
+        return _in_place(graph, context, [str(s) for s in subjects], bundle)
+    return _chunked(graph, context, subjects, chunk, bundle)
 
 
 def _in_place(

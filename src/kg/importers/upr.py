@@ -84,6 +84,8 @@ class ImportResult:
     selected: int = 0
     imported: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    #: Each imported row's own node (its recommendation) -> the row number.
+    rows: dict[URIRef, int] = field(default_factory=dict)
 
 
 def import_export(
@@ -120,6 +122,8 @@ def import_export(
             if issue is not None and issue not in issues(row.cells):
                 continue
             reason = _add_row(result.graph, row, (source, base), seen, countries)
+            if reason is None:
+                result.rows[_row_node(row, base)] = row.number
         result.selected += 1
         if reason is None:
             result.imported += 1
@@ -231,6 +235,15 @@ def _add_row(
     graph.add((node, DCT.source, source))
     graph.add((node, PROV.wasDerivedFrom, source))
     return None
+
+
+def _row_node(row: Row, base: str) -> URIRef:
+    """The recommendation node :func:`_add_row` made for ``row``."""
+    assert row.cells is not None
+    cells = row.cells
+    to, recommender, session = cells["To"].strip(), cells["From"].strip(), cells["Session"].strip()
+    key = recommendation_key(to, session, recommender, normalise(cells["Text"]))
+    return URIRef(resource_iri("recommendation", key, base))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,0 +1,67 @@
+"""Validation that rejects rows, not whole imports: a row whose output violates a shape is
+dropped and listed with the message, and the rest is validated again and imported.
+
+A violation on a node no single row owns (a recommending country, a concept many rows name)
+cannot be pinned on one row: it fails the import as :func:`kg.importers.checks.check` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg.errors import InputError
+from kg.importers.checks import judge
+from kg.validation import ValidationOutcome
+
+#: Rounds of drop-and-validate-again before giving up (a drop rarely breaks another node).
+ROUNDS = 3
+
+
+@dataclass
+class RowVerdict:
+    """The final outcome, and the rows dropped: (row number, reason)."""
+
+    outcome: ValidationOutcome
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _violations(outcome: ValidationOutcome) -> dict[str, str]:
+    """Focus node -> the message of its first violation."""
+    found: dict[str, str] = {}
+    for result in outcome.results:
+        if result.severity == "Violation":
+            found.setdefault(result.focus, result.message)
+    return found
+
+
+def check_rows(
+    graph: Graph, shapes: str | Path, context: Graph, rows: Mapping[URIRef, int]
+) -> RowVerdict:
+    """Validate ``graph``; drop each row (``rows``: a row's own node -> its number) whose node
+    has a violation, every triple about that node with it, and validate again.
+
+    :raises InputError: for a violation on a node that is no row's own, or one that remains
+        after :data:`ROUNDS` rounds.
+    """
+    verdict = RowVerdict(judge(graph, shapes, context))
+    for _ in range(ROUNDS):
+        bad = _violations(verdict.outcome)
+        if not bad:
+            return verdict
+        unowned = [focus for focus in bad if URIRef(focus) not in rows]
+        if unowned:
+            first = unowned[0]
+            raise InputError(f"output fails validation: {first}: {bad[first]}")
+        for focus, message in sorted(bad.items()):
+            graph.remove((URIRef(focus), None, None))
+            verdict.rejected.append((rows[URIRef(focus)], f"fails validation: {message}"))
+        verdict.outcome = judge(graph, shapes, context)
+    bad = _violations(verdict.outcome)
+    if bad:
+        first = next(iter(bad))
+        raise InputError(f"output still fails validation: {first}: {bad[first]}")
+    return verdict
