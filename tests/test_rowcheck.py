@@ -12,6 +12,7 @@ from kg.errors import InputError
 from kg.importers import upr
 from kg.importers.checks import context_graph
 from kg.importers.rowcheck import check_rows
+from kg.importers.upr_report import ReportOptions, import_report, paragraphs_of
 
 ROOT = Path(__file__).parents[1]
 FIXTURE = ROOT / "tests/data/importers/upr-utf8-lf.csv"
@@ -48,3 +49,15 @@ def test_a_violation_on_a_node_no_row_owns_fails_the_import(context) -> None:  #
     result.graph.add((country, RDF.type, URIRef(TP + "Recommendation")))
     with pytest.raises(InputError, match="fails validation"):
         check_rows(result.graph, SHAPES, context, result.rows)
+
+
+def test_a_report_paragraph_with_a_violation_is_dropped_alone(context) -> None:  # noqa: ANN001
+    report = ROOT.parent / "shared/research/data/un-reports"
+    path = next(report.glob("A-HRC-19-3*.txt"))
+    graph = import_report(path, ReportOptions(symbol="A/HRC/19/3")).graph
+    rows = paragraphs_of(graph)
+    spoiled = sorted(rows)[0]
+    graph.remove((spoiled, URIRef("https://schema.org/text"), None))
+    verdict = check_rows(graph, SHAPES, context, rows)
+    assert verdict.rejected and {n for n, _ in verdict.rejected} == {rows[spoiled]}
+    assert verdict.outcome.conforms and len(paragraphs_of(graph)) == len(rows) - 1

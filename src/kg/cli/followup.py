@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kg.cli.common import store_option
-from kg.cli.imports import OUTPUT_HELP, _check, _finish, _progress
+from kg.cli.importing import OUTPUT_HELP, check, finish, progress
 
 
 @click.command(name="upr-followup")
@@ -36,7 +36,7 @@ def import_upr_followup(
 
     recs = read_turtle([recommendations])
     result = link_repeats(
-        recs, state.upper(), earlier, later, progress=lambda r: _progress(r, "recommendations")
+        recs, state.upper(), earlier, later, progress=lambda r: progress(r, "recommendations")
     )
     for rec, reason in result.skipped:
         click.echo(f"skipped: {rec}: {reason}", err=True)
@@ -45,7 +45,7 @@ def import_upr_followup(
             f"listed, not linked ({item.reason}, {item.score:.1f}): {item.later} {item.earlier}",
             err=True,
         )
-    _check(ctx, result.graph, (recs,))
+    check(ctx, result.graph, (recs,))
     click.echo(
         f"session {later} recommendations: {result.later}, {result.with_repeat} repeat one of "
         f"session {earlier}; {result.links} links (threshold {THRESHOLD:g}), "
@@ -58,4 +58,4 @@ def import_upr_followup(
         "tp:matchMethod.\n\n"
     )
     importer = f"upr-followup/{state.lower()}-{earlier}-{later}"
-    _finish(ctx, result.graph, header, output, importer, [recommendations])
+    finish(ctx, result.graph, header, output, importer, [recommendations])

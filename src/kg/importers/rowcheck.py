@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -23,10 +24,10 @@ ROUNDS = 3
 
 @dataclass
 class RowVerdict:
-    """The final outcome, and the rows dropped: (row number, reason)."""
+    """The final outcome, and the rows dropped: (row number or name, reason)."""
 
     outcome: ValidationOutcome
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[Any, str]] = field(default_factory=list)
 
 
 def _violations(outcome: ValidationOutcome) -> dict[str, str]:
@@ -39,7 +40,7 @@ def _violations(outcome: ValidationOutcome) -> dict[str, str]:
 
 
 def check_rows(
-    graph: Graph, shapes: str | Path, context: Graph, rows: Mapping[URIRef, int]
+    graph: Graph, shapes: str | Path, context: Graph, rows: Mapping[URIRef, Any]
 ) -> RowVerdict:
     """Validate ``graph``; drop each row (``rows``: a row's own node -> its number) whose node
     has a violation, every triple about that node with it, and validate again.

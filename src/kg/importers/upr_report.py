@@ -90,6 +90,17 @@ def import_report(
     return ReportImport(graph, report, doc)
 
 
+def paragraphs_of(graph: Graph) -> dict[URIRef, str]:
+    """Each recommendation paragraph node of an imported report -> its number (the rows a
+    validation may drop one by one)."""
+    return {
+        node: str(number)
+        for node in graph.subjects(RDF.type, TPNS.UPRRecommendationParagraph)
+        if isinstance(node, URIRef)
+        for number in graph.objects(node, TPNS.paragraphNumber)
+    }
+
+
 def _name(path: str | Path, report: ReportText, options: ReportOptions) -> tuple[str, str | None]:
     if options.symbol:
         parsed = parse_symbol(options.symbol)
