@@ -294,3 +294,14 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     with chromium(tmp_path_factory.mktemp("chromium-profile")) as browser:
         yield browser
+
+
+#: Every quad of every named graph (what an import may change).
+ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def stored_quads(store: Path) -> list[str]:
+    """The store's named-graph quads as sorted TSV lines, through `kg query`."""
+    done = run_kg("--store", str(store), "query", ALL_QUADS, "--format", "tsv")
+    assert done.returncode == 0, done.stderr
+    return sorted(done.stdout.splitlines()[1:])

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import stored_quads
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
 from kg.importers.upr_followup import NEAR, THRESHOLD, link_repeats, score
@@ -29,17 +30,10 @@ SOURCE = UPR / "upr-info.ttl"
 ARGS = ["import", "upr-followup", str(SOURCE), "--state", "KAZ"]
 ARGS += ["--earlier", "7", "--later", "20"]
 GRAPH = "https://w3id.org/tpkg/graph/import/upr-followup/kaz-7-20/upr-info-ttl"
-ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def kg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*KG, *args], cwd=ROOT, capture_output=True, text=True)
-
-
-def quads(store: Path) -> list[str]:
-    result = kg("--store", str(store), "query", ALL_QUADS, "--format", "tsv")
-    assert result.returncode == 0, result.stderr
-    return sorted(result.stdout.splitlines()[1:])
 
 
 def sample() -> list[list[str]]:
@@ -155,10 +149,10 @@ def test_import_into_the_store_by_default_and_twice_changes_no_triple(
 ) -> None:
     store, stderr = imported
     assert f"stored {len(Graph().parse(SHIPPED))} triples in graph {GRAPH}" in stderr
-    before = quads(store)
+    before = stored_quads(store)
     again = kg("--store", str(store), *ARGS)
     assert again.returncode == 0 and "unchanged" in again.stderr
-    assert quads(store) == before
+    assert stored_quads(store) == before
 
 
 def test_import_record_names_the_file_its_hash_and_the_link_set(
@@ -185,14 +179,14 @@ def test_output_option_writes_the_shipped_file(tmp_path: Path) -> None:
 
 def test_unreadable_input_changes_nothing(imported: tuple[Path, str], tmp_path: Path) -> None:
     store = imported[0]
-    before = quads(store)
+    before = stored_quads(store)
     bad = tmp_path / "bad.ttl"
     bad.write_text("not turtle <", encoding="utf-8")
     for path in (bad, tmp_path / "missing.ttl"):
         result = kg("--store", str(store), "import", "upr-followup", str(path), *ARGS[3:])
         assert result.returncode == 2
         assert result.stderr.startswith("kg: error:") and len(result.stderr.splitlines()) == 1
-    assert quads(store) == before
+    assert stored_quads(store) == before
 
 
 def test_output_failing_the_shapes_is_not_written(tmp_path: Path) -> None:

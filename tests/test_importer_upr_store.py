@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import stored_quads
+
 ROOT = Path(__file__).parents[1]
 RESEARCH = ROOT.parent / "shared" / "research" / "data"
 EXPORT = RESEARCH / "upr-info_recommendations_KZ_KG_TJ_sessions7-20.csv"
@@ -16,17 +18,10 @@ KG = [sys.executable, "-m", "kg.cli"]
 UPR_GRAPH = (
     "https://w3id.org/tpkg/graph/import/upr/upr-info-recommendations-kz-kg-tj-sessions7-20-csv"
 )
-ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def kg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*KG, *args], cwd=ROOT, capture_output=True, text=True)
-
-
-def quads(store: Path) -> list[str]:
-    result = kg("--store", str(store), "query", ALL_QUADS, "--format", "tsv")
-    assert result.returncode == 0, result.stderr
-    return sorted(result.stdout.splitlines()[1:])
 
 
 def test_import_into_the_store_twice_changes_no_triple(tmp_path: Path) -> None:
@@ -39,11 +34,11 @@ def test_import_into_the_store_twice_changes_no_triple(tmp_path: Path) -> None:
         "--store", str(store), "import", "upr-report", str(REPORT), "--symbol", "A/HRC/14/10"
     )
     assert report.returncode == 0, report.stderr
-    before = quads(store)
+    before = stored_quads(store)
     assert sum(1 for q in before if q.startswith(f"<{UPR_GRAPH}>")) == 8062
     again = kg("--store", str(store), "import", "upr", str(EXPORT))
     assert again.returncode == 0 and "unchanged" in again.stderr
-    assert quads(store) == before
+    assert stored_quads(store) == before
 
 
 def test_import_record_names_file_hash_version_and_time(tmp_path: Path) -> None:
@@ -66,11 +61,11 @@ def test_import_record_names_file_hash_version_and_time(tmp_path: Path) -> None:
 def test_unreadable_file_changes_nothing(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert kg("--store", str(store), "import", "upr", str(EXPORT)).returncode == 0
-    before = quads(store)
+    before = stored_quads(store)
     bad = tmp_path / "bad.csv"
     bad.write_text("iso2,member\nKZ,Kazakhstan\n", encoding="utf-8")
     for path in (bad, tmp_path / "missing.csv"):
         result = kg("--store", str(store), "import", "upr", str(path))
         assert result.returncode == 2
         assert result.stderr.startswith("kg: error:") and len(result.stderr.splitlines()) == 1
-    assert quads(store) == before
+    assert stored_quads(store) == before

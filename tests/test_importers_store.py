@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import stored_quads
 
 ROOT = Path(__file__).parents[1]
 RESEARCH = ROOT.parent / "shared" / "research" / "data"
 DATA = ROOT / "data" / "turtle"
 GRAPHS = "https://w3id.org/tpkg/graph/import/"
-ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 #: Each importer: its arguments (the first file is the imported one) and its graph's name.
 IMPORTERS = {
     "upr": (["upr", ROOT / "tests/data/importers/upr-utf8-lf.csv"], "upr/upr-utf8-lf-csv"),
@@ -59,12 +59,6 @@ def run(kg: Kg, store: Path, *args: object) -> subprocess.CompletedProcess[str]:
     return kg("--store", str(store), "import", *map(str, args))
 
 
-def quads(kg: Kg, store: Path) -> list[str]:
-    done = kg("--store", str(store), "query", ALL_QUADS, "--format", "tsv")
-    assert done.returncode == 0, done.stderr
-    return sorted(done.stdout.splitlines()[1:])
-
-
 def graph_size(kg: Kg, store: Path, graph: str) -> int:
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     done = kg("--store", str(store), "query", query, "--format", "tsv")
@@ -101,10 +95,10 @@ def test_import_goes_into_a_graph_of_its_own_with_its_record(
 def test_import_twice_changes_no_triple(kg: Kg, store: Path, name: str) -> None:
     args, graph = IMPORTERS[name]
     assert run(kg, store, *args).returncode == 0
-    before = quads(kg, store)
+    before = stored_quads(store)
     again = run(kg, store, *args)
     assert again.returncode == 0 and "unchanged" in again.stderr, again.stderr
-    assert quads(kg, store) == before
+    assert stored_quads(store) == before
 
 
 @pytest.mark.parametrize("name", IMPORTERS)
@@ -112,11 +106,11 @@ def test_import_with_output_writes_turtle_and_not_the_store(
     kg, store: Path, tmp_path: Path, name: str
 ) -> None:
     args, graph = IMPORTERS[name]
-    before = quads(kg, store)
+    before = stored_quads(store)
     out = tmp_path / "out.ttl"
     done = run(kg, store, *args, "-o", out)
     assert done.returncode == 0 and f"wrote {out}" in done.stderr, done.stderr
-    assert "@prefix" in out.read_text(encoding="utf-8") and quads(kg, store) == before
+    assert "@prefix" in out.read_text(encoding="utf-8") and stored_quads(store) == before
 
 
 @pytest.mark.parametrize("name", IMPORTERS)
@@ -125,13 +119,13 @@ def test_unreadable_file_changes_nothing(
     kg, store: Path, tmp_path: Path, name: str, bad: str
 ) -> None:
     args, graph = IMPORTERS[name]
-    before = quads(kg, store)
+    before = stored_quads(store)
     broken = tmp_path / Path(args[1]).name
     if bad == "wrong-content":
         broken.write_text("iso2,member\nKZ,Kazakhstan\n", encoding="utf-8")
     done = run(kg, store, args[0], broken, *args[2:])
     assert done.returncode == 2 and done.stderr.startswith("kg: error:"), done.stderr
-    assert len(done.stderr.splitlines()) == 1 and quads(kg, store) == before
+    assert len(done.stderr.splitlines()) == 1 and stored_quads(store) == before
 
 
 def test_a_row_that_violates_a_shape_is_rejected_and_the_others_imported(
@@ -144,7 +138,7 @@ def test_a_row_that_violates_a_shape_is_rejected_and_the_others_imported(
     assert done.returncode == 0, done.stderr
     assert "rejected: row 2: fails validation" in done.stderr and "skos:Concept" in done.stderr
     assert "4 read, 4 selected, 3 imported, 1 rejected" in done.stderr
-    stored = "\n".join(quads(kg, store))
+    stored = "\n".join(stored_quads(store))
     assert "no-such-issue" not in stored and "Ensure that the “independent”" not in stored
 
 

@@ -7,6 +7,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
+from kg.namespaces import PREFIXES as NAMESPACES
+
 ROOT = Path(__file__).parents[1]
 ONTOLOGY_FILES = sorted((ROOT / "ontology").rglob("*.ttl"))
 DATA_FILES = sorted((ROOT / "data" / "turtle").rglob("*.ttl"))
@@ -333,18 +335,9 @@ def test_every_source_is_a_named_document(data: Graph) -> None:
 
 #: The prefixes data/turtle/README.md writes reused terms with, for the vocabularies above.
 PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "dct": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "https://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "time": "http://www.w3.org/2006/time#",
+    name: NAMESPACES[name]
+    for name in ("rdf", "rdfs", "owl", "dct", "skos", "schema", "prov", "org", "eli", "qb")
+    + ("oa", "time")
 }
 DATA_README = ROOT / "data" / "turtle" / "README.md"
 
