@@ -68,8 +68,9 @@ def test_every_row_is_imported_once() -> None:
     result = import_export(export())
     assert len(rows) == result.read == result.imported == 652
     assert result.rejected == []
-    texts = [str(t) for t in result.graph.objects(None, SCHEMA.text)]
-    assert len(recommendations(result.graph)) == len(texts) == len(rows)
+    graph = result.graph.to_graph()
+    texts = [str(t) for t in graph.objects(None, SCHEMA.text)]
+    assert len(recommendations(graph)) == len(texts) == len(rows) == len(result.rows)
     assert sorted(texts) == sorted(" ".join(row["Text"].split()) for row in rows)
 
 

@@ -10,7 +10,7 @@ from rdflib import RDF, Literal, URIRef
 
 from kg.errors import InputError
 from kg.importers import upr
-from kg.importers.checks import context_graph
+from kg.importers.checks import context_graph, judge
 from kg.importers.rowcheck import check_rows
 from kg.importers.upr_report import ReportOptions, import_report, paragraphs_of
 
@@ -35,17 +35,19 @@ def test_a_clean_import_keeps_every_row(context) -> None:  # noqa: ANN001
 def test_a_row_with_a_violation_is_dropped_with_its_message(context) -> None:  # noqa: ANN001
     result = upr.import_export(FIXTURE)
     spoiled, number = next(iter(result.rows.items()))
-    result.graph.set((spoiled, URIRef(TP + "uprSession"), Literal("seven")))
+    result.graph.add((spoiled, URIRef(TP + "uprSession"), Literal("seven")))
     verdict = check_rows(result.graph, SHAPES, context, result.rows)
     assert [n for n, _ in verdict.rejected] == [number]
-    assert verdict.outcome.conforms and (spoiled, None, None) not in result.graph
-    assert len(set(result.graph.subjects(RDF.type, URIRef(TP + "Recommendation")))) == 3
+    assert verdict.outcome.conforms and spoiled not in result.graph.subjects()
+    graph = result.graph.to_graph()
+    assert (spoiled, None, None) not in graph
+    assert len(set(graph.subjects(RDF.type, URIRef(TP + "Recommendation")))) == 3
 
 
 def test_a_violation_on_a_node_no_row_owns_fails_the_import(context) -> None:  # noqa: ANN001
     result = upr.import_export(FIXTURE)
-    country = next(result.graph.objects(None, URIRef(TP + "recommendedBy")))
-    result.graph.remove((country, None, None))
+    country = next(result.graph.to_graph().objects(None, URIRef(TP + "recommendedBy")))
+    assert isinstance(country, URIRef) and result.graph.remove_subject(country) == 4
     result.graph.add((country, RDF.type, URIRef(TP + "Recommendation")))
     with pytest.raises(InputError, match="fails validation"):
         check_rows(result.graph, SHAPES, context, result.rows)
@@ -61,3 +63,16 @@ def test_a_report_paragraph_with_a_violation_is_dropped_alone(context) -> None: 
     verdict = check_rows(graph, SHAPES, context, rows)
     assert verdict.rejected and {n for n, _ in verdict.rejected} == {rows[spoiled]}
     assert verdict.outcome.conforms and len(paragraphs_of(graph)) == len(rows) - 1
+
+
+def test_validation_in_chunks_finds_what_validation_at_once_finds(context) -> None:  # noqa: ANN001
+    result = upr.import_export(FIXTURE)
+    spoiled = sorted(result.rows, key=str)
+    for node in (spoiled[0], spoiled[-1]):  # in the first chunk and in the last
+        result.graph.add((node, URIRef(TP + "uprSession"), Literal("seven")))
+    whole = judge(result.graph, SHAPES, context)
+    chunked = judge(result.graph, SHAPES, context, chunk=1)
+    found = {(r.focus, r.message) for r in whole.results if r.severity == "Violation"}
+    assert {focus for focus, _ in found} == {str(spoiled[0]), str(spoiled[-1])}
+    assert {(r.focus, r.message) for r in chunked.results if r.severity == "Violation"} == found
+    assert not whole.conforms and not chunked.conforms

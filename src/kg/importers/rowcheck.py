@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 
 from kg.errors import InputError
 from kg.importers.checks import judge
+from kg.importers.triples import ImportData, Triples
 from kg.validation import ValidationOutcome
 
 #: Rounds of drop-and-validate-again before giving up (a drop rarely breaks another node).
@@ -40,10 +41,11 @@ def _violations(outcome: ValidationOutcome) -> dict[str, str]:
 
 
 def check_rows(
-    graph: Graph, shapes: str | Path, context: Graph, rows: Mapping[URIRef, Any]
+    graph: ImportData, shapes: str | Path, context: Graph, rows: Mapping[URIRef, Any]
 ) -> RowVerdict:
-    """Validate ``graph``; drop each row (``rows``: a row's own node -> its number) whose node
-    has a violation, every triple about that node with it, and validate again.
+    """Validate ``graph`` (an import's triples or graph); drop from it each row (``rows``: a
+    row's own node -> its number) whose node has a violation, every triple about that node
+    with it, and validate again.
 
     :raises InputError: for a violation on a node that is no row's own, or one that remains
         after :data:`ROUNDS` rounds.
@@ -58,7 +60,7 @@ def check_rows(
             first = unowned[0]
             raise InputError(f"output fails validation: {first}: {bad[first]}")
         for focus, message in sorted(bad.items()):
-            graph.remove((URIRef(focus), None, None))
+            _drop(graph, URIRef(focus))
             verdict.rejected.append((rows[URIRef(focus)], f"fails validation: {message}"))
         verdict.outcome = judge(graph, shapes, context)
     bad = _violations(verdict.outcome)
@@ -66,3 +68,11 @@ def check_rows(
         first = next(iter(bad))
         raise InputError(f"output still fails validation: {first}: {bad[first]}")
     return verdict
+
+
+def _drop(data: ImportData, node: URIRef) -> None:
+    """Remove every triple about ``node`` from ``data``."""
+    if isinstance(data, Triples):
+        data.remove_subject(node)
+    else:
+        data.remove((node, None, None))

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import Graph
-
 import kg
 from kg.config import Settings
+from kg.importers.triples import ImportData, Triples
 from kg.importers.upr import slug
 from kg.loader import keep_union, loads_graph
 from kg.namespaces import PREFIXES, TP, graph_iri
@@ -62,7 +61,7 @@ def importer_version(importer: str) -> str:
 
 def deliver(
     settings: Settings,
-    graph: Graph,
+    graph: ImportData,
     *,
     importer: str,
     sources: list[Path],
@@ -77,7 +76,7 @@ def deliver(
     :raises StoreError: when the store cannot be opened for writing.
     """
     if output:
-        text = header + graph.serialize(format="turtle")
+        text = turtle_text(graph, header)
         if output == "-":
             sys.stdout.write(text)
             return f"wrote {len(graph)} triples to standard output"
@@ -90,8 +89,14 @@ def deliver(
     return f"{verb} {done.triples} triples in graph {done.graph}"
 
 
+def turtle_text(data: ImportData, header: str = "") -> str:
+    """``data`` as a Turtle document (rdflib's writer, its prefixes), ``header`` first."""
+    graph = data.to_graph() if isinstance(data, Triples) else data
+    return header + graph.serialize(format="turtle")
+
+
 def write_import(
-    settings: Settings, graph: Graph, *, importer: str, sources: list[Path]
+    settings: Settings, graph: ImportData, *, importer: str, sources: list[Path]
 ) -> StoreOutcome:
     """Replace the import graph of ``sources[0]`` with ``graph`` and record the import, unless
     the same bytes were already imported by the same importer version into the same number of
@@ -104,7 +109,8 @@ def write_import(
     with StoreAccess(settings).writing() as store:
         if _recorded(store, settings, target) == (sha, version, str(len(graph))):
             return StoreOutcome(target, False, len(graph))
-        store.import_graph(graph.serialize(format="nt", encoding="utf-8"), "ntriples", target)
+        data = graph if isinstance(graph, Triples) else Triples.from_graph(graph)
+        store.import_graph(data.ntriples(), "ntriples", target)
         record = _record(target, sources, sha, version, len(graph))
         store.replace_subject(loads_graph(settings), target, record)
         keep_union(store)

@@ -32,9 +32,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from kg.errors import InputError
+from kg.importers.triples import Triples, nt_iri, nt_literal, nt_term
 from kg.importers.upr_rows import RESPONSES, Row, issues, numbered_rows, problem
 from kg.namespaces import DEFAULT_BASE, TP, resource_iri
 
@@ -76,10 +77,10 @@ class Rejected:
 
 @dataclass
 class ImportResult:
-    """The graph of the imported rows, how many rows were read, kept by the filters and
+    """The triples of the imported rows, how many rows were read, kept by the filters and
     imported, and the rejected rows."""
 
-    graph: Graph
+    graph: Triples
     read: int = 0
     selected: int = 0
     imported: int = 0
@@ -121,9 +122,7 @@ def import_export(
             found.add(to)
             if issue is not None and issue not in issues(row.cells):
                 continue
-            reason = _add_row(result.graph, row, (source, base), seen, countries)
-            if reason is None:
-                result.rows[_row_node(row, base)] = row.number
+            reason = _add_row(result, row, (source, base), seen, countries)
         result.selected += 1
         if reason is None:
             result.imported += 1
@@ -137,7 +136,7 @@ def import_export(
 
 def convert(path: str | Path, **options: object) -> Graph:
     """The graph of :func:`import_export` (same options), rejected rows dropped."""
-    return import_export(path, **options).graph  # type: ignore[arg-type]
+    return import_export(path, **options).graph.to_graph()  # type: ignore[arg-type]
 
 
 def normalise(text: str) -> str:
@@ -145,6 +144,7 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=4096)
 def slug(label: str) -> str:
     """The IRI key of a label: accents dropped, lower case, each run of other characters than
     a-z and 0-9 one hyphen."""
@@ -174,8 +174,8 @@ def _iso3(name: str) -> str:
         raise InputError(f"no ISO 3166-1 alpha-3 code known for {name!r}") from None
 
 
-def _new_graph(base: str) -> Graph:
-    graph = Graph()
+def _new_graph(base: str) -> Triples:
+    graph = Triples()
     for prefix, iri in (("tp", TP), ("dct", DCT), ("prov", PROV), ("schema", SCHEMA)):
         graph.bind(prefix, iri)
     for prefix, kind in (
@@ -192,16 +192,17 @@ def _new_graph(base: str) -> Graph:
 
 
 def _add_row(
-    graph: Graph,
+    result: ImportResult,
     row: Row,
     origin: tuple[URIRef, str],
     seen: dict[str, int],
     countries: dict[str, URIRef],
 ) -> str | None:
-    """Add the recommendation of ``row`` (``origin``: the source document and the base IRI;
-    ``countries``: the recommending countries added so far, each added once); the reason it
-    cannot be added, if any."""
+    """Add the recommendation of ``row`` to ``result`` (its triples, its node in
+    ``result.rows``; ``origin``: the source document and the base IRI; ``countries``: the
+    recommending countries added so far, each added once); the reason it cannot be added."""
     source, base = origin
+    graph = result.graph
     assert row.cells is not None
     cells = row.cells
     to, recommender, session = cells["To"].strip(), cells["From"].strip(), cells["Session"].strip()
@@ -212,47 +213,63 @@ def _add_row(
     if key in seen:
         return f"same To, Session, From and Text as row {seen[key]}"
     seen[key] = row.number
-    node = URIRef(resource_iri("recommendation", key, base))
+    iri = resource_iri("recommendation", key, base)
+    result.rows[URIRef(iri)] = row.number
+    node = nt_iri(iri)
     country = countries.get(recommender)
     if country is None:
         country = countries[recommender] = _add_country(graph, recommender, source, base)
     label = f"UPR session {int(session)}: {recommender} to {to}"
-    graph.add((node, RDF.type, TPNS.Recommendation))
-    graph.add((node, RDFS.label, Literal(label, lang="en")))
-    graph.add((node, SCHEMA.text, Literal(text, lang="en")))
-    graph.add((node, TPNS.recommendedBy, country))
-    graph.add((node, TPNS.addressee, _node("state", ISO3_BY_NAME[to], base)))
-    graph.add((node, TPNS.uprSession, Literal(int(session))))
-    graph.add((node, TPNS.uprActionCategory, Literal(int(cells["Action"].strip()))))
+    add = graph.add_nt
+    add(node, _P["type"], _RECOMMENDATION)
+    add(node, _P["label"], nt_literal(label, "en"))
+    add(node, _P["text"], nt_literal(text, "en"))
+    add(node, _P["recommendedBy"], nt_term(country))
+    add(node, _P["addressee"], _node("state", ISO3_BY_NAME[to], base))
+    add(node, _P["uprSession"], nt_literal(str(int(session)), datatype=_INTEGER))
+    add(node, _P["uprActionCategory"], nt_literal(str(int(cells["Action"])), datatype=_INTEGER))
     response = cells["Response"].strip()
     if response:
-        graph.add((node, TPNS.response, _node("response", RESPONSES[response], base)))
+        add(node, _P["response"], _node("response", RESPONSES[response], base))
     row_issues = issues(cells)
     subjects = [_node("upr-info-issue", slug(name), base) for name in row_issues]
     subjects += [_node("theme", key, base) for key in themes(text, row_issues)]
     for subject in subjects:
-        graph.add((node, DCT.subject, subject))
-    graph.add((node, DCT.source, source))
-    graph.add((node, PROV.wasDerivedFrom, source))
+        add(node, _P["subject"], subject)
+    add(node, _P["source"], nt_term(source))
+    add(node, _P["wasDerivedFrom"], nt_term(source))
     return None
 
 
-def _row_node(row: Row, base: str) -> URIRef:
-    """The recommendation node :func:`_add_row` made for ``row``."""
-    assert row.cells is not None
-    cells = row.cells
-    to, recommender, session = cells["To"].strip(), cells["From"].strip(), cells["Session"].strip()
-    key = recommendation_key(to, session, recommender, normalise(cells["Text"]))
-    return URIRef(resource_iri("recommendation", key, base))
-
-
 @functools.lru_cache(maxsize=4096)
-def _node(kind: str, key: str, base: str) -> URIRef:
-    """The node of a resource that many rows name (states, issues, themes, responses)."""
-    return URIRef(resource_iri(kind, key, base))
+def _node(kind: str, key: str, base: str) -> str:
+    """The node of a resource that many rows name (states, issues, themes, responses), in
+    N-Triples form."""
+    return nt_iri(resource_iri(kind, key, base))
 
 
-def _add_country(graph: Graph, name: str, source: URIRef, base: str) -> URIRef:
+#: The predicates of a row, in N-Triples form.
+_P = {
+    name: nt_term(term)
+    for name, term in {
+        "type": RDF.type,
+        "label": RDFS.label,
+        "text": SCHEMA.text,
+        "recommendedBy": TPNS.recommendedBy,
+        "addressee": TPNS.addressee,
+        "uprSession": TPNS.uprSession,
+        "uprActionCategory": TPNS.uprActionCategory,
+        "response": TPNS.response,
+        "subject": DCT.subject,
+        "source": DCT.source,
+        "wasDerivedFrom": PROV.wasDerivedFrom,
+    }.items()
+}
+_RECOMMENDATION = nt_term(TPNS.Recommendation)
+_INTEGER = str(XSD.integer)
+
+
+def _add_country(graph: Triples, name: str, source: URIRef, base: str) -> URIRef:
     country = URIRef(resource_iri("country", slug(name), base))
     graph.add((country, RDF.type, SCHEMA.Country))
     graph.add((country, RDFS.label, Literal(name, lang="en")))
