@@ -35,6 +35,16 @@ def test_import_upr_lists_rejected_rows_and_goes_on() -> None:
     assert result.stdout.count("a tp:Recommendation") == 2
 
 
+def test_import_osce_lists_rejected_rows_and_goes_on() -> None:
+    fixture = ROOT / "tests" / "data" / "importers" / "osce-bad-rows.csv"
+    result = kg("import", "osce", str(fixture), "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert "rejected: row 3: 'KG' is not an ISO 3166-1 alpha-3 code" in result.stderr
+    assert "rejected: row 5: KAZ is listed already, in row 2" in result.stderr
+    assert "osce: 3 States, 2 rows rejected" in result.stderr
+    assert result.stdout.count("tp:includesState") == 1 and "st:MNG" in result.stdout
+
+
 def test_import_upr_report_refuses_an_unprinted_symbol(tmp_path: Path) -> None:
     report = RESEARCH / "un-reports" / "A-HRC-15-2_Kyrgyzstan_2010.txt"
     assert report.is_file(), f"missing {report}"

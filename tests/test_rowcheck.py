@@ -9,9 +9,11 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 
 from kg.errors import InputError
-from kg.importers import upr
+from kg.importers import osce, upr
 from kg.importers.checks import context_graph, judge
 from kg.importers.rowcheck import check_rows
+from kg.importers.upr_followup import link_repeats
+from kg.importers.upr_links import link, read_turtle
 from kg.importers.upr_report import ReportOptions, import_report, paragraphs_of
 
 ROOT = Path(__file__).parents[1]
@@ -76,3 +78,51 @@ def test_validation_in_chunks_finds_what_validation_at_once_finds(context) -> No
     assert {focus for focus, _ in found} == {str(spoiled[0]), str(spoiled[-1])}
     assert {(r.focus, r.message) for r in chunked.results if r.severity == "Violation"} == found
     assert not whole.conforms and not chunked.conforms
+
+
+def test_a_link_with_a_violation_is_dropped_with_its_recommendation_link() -> None:
+    data = ROOT / "data" / "turtle"
+    recs = read_turtle([data / "upr" / "upr-info.ttl"])
+    reports = read_turtle(sorted((data / "un").glob("*.ttl")))
+    result = link(recs, reports)
+    spoiled = sorted(n for n in result.rows if "/match/" in str(n))[0]
+    rec = URIRef(result.rows[spoiled])
+    result.graph.set((spoiled, URIRef(TP + "matchScore"), Literal("high")))
+    verdict = check_rows(result.graph, SHAPES, context_graph(ROOT, [recs, reports]), result.rows)
+    assert [row for row, _ in verdict.rejected] == [str(rec)]
+    assert "score" in verdict.rejected[0][1] and verdict.outcome.conforms
+    assert (spoiled, None, None) not in result.graph and (rec, None, None) not in result.graph
+    assert len(set(result.graph.subjects(RDF.type, URIRef(TP + "Match")))) == result.linked - 1
+
+
+def test_an_osce_row_with_a_bad_code_or_listed_twice_is_left_out() -> None:
+    group = osce.convert(ROOT / "tests/data/importers/osce-bad-rows.csv")
+    assert group.rejected == [
+        (3, "'KG' is not an ISO 3166-1 alpha-3 code"),
+        (5, "KAZ is listed already, in row 2"),
+    ]
+    members = set(group.graph.objects(None, URIRef(TP + "includesState")))
+    assert {str(m).rsplit("/", 1)[1] for m in members} == {"KAZ", "TJK", "MNG"}
+    assert group.members == 3 and sorted(group.rows.values()) == [2, 4, 6]
+
+
+def test_an_osce_member_whose_output_fails_is_dropped_with_its_membership(context) -> None:  # noqa: ANN001
+    group = osce.convert(ROOT / "tests/data/importers/osce-bad-rows.csv")
+    state = next(node for node, row in group.rows.items() if row == 4)
+    group.graph.add((state, RDF.type, URIRef(TP + "Recommendation")))
+    verdict = check_rows(group.graph, SHAPES, context, group.rows)
+    assert [row for row, _ in verdict.rejected] == [4] and verdict.outcome.conforms
+    assert (None, None, state) not in group.graph and (state, None, None) not in group.graph
+
+
+def test_a_repeat_link_with_a_violation_is_dropped_with_the_later_rows_links() -> None:
+    recs = read_turtle([ROOT / "data" / "turtle" / "upr" / "upr-info.ttl"])
+    result = link_repeats(recs, "KAZ", 7, 20)
+    spoiled = sorted(n for n in result.rows if "/repeat/" in str(n))[0]
+    later = URIRef(result.rows[spoiled])
+    result.graph.add((spoiled, URIRef(TP + "matchScore"), Literal("100.0")))
+    verdict = check_rows(result.graph, SHAPES, context_graph(ROOT, [recs]), result.rows)
+    assert [row for row, _ in verdict.rejected] == [str(later)] and verdict.outcome.conforms
+    assert (later, None, None) not in result.graph
+    assert (None, URIRef(TP + "laterRecommendation"), later) not in result.graph
+    assert len(set(result.graph.subjects(URIRef(TP + "repeats"), None))) == result.with_repeat - 1

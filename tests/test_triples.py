@@ -98,3 +98,11 @@ def test_parts_cover_each_subject_once_with_what_it_points_to() -> None:
         graph = Graph().parse(data=data.decode("utf-8"), format="nt")
         assert all((n, p, shared) in graph for n in focus if n != shared)
         assert (shared, p, Literal("described")) in graph
+
+
+def test_removing_an_object_removes_the_links_to_it_only() -> None:
+    out = Triples()
+    a, b, c, p = (URIRef(EX + n) for n in ("a", "b", "c", "p"))
+    out.update([(a, p, b), (c, p, b), (c, p, a)])
+    assert out.remove_object(b) == 2
+    assert out.subjects() == {c} and len(out) == 1 and (c, p, a) in out

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kg.cli.common import store_option
-from kg.cli.importing import OUTPUT_HELP, check, finish, progress
+from kg.cli.importing import OUTPUT_HELP, check_rows_echo, finish, progress
 
 
 @click.command(name="upr-followup")
@@ -45,7 +45,10 @@ def import_upr_followup(
             f"listed, not linked ({item.reason}, {item.score:.1f}): {item.later} {item.earlier}",
             err=True,
         )
-    check(ctx, result.graph, (recs,))
+    for rec, reason in check_rows_echo(ctx, result.graph, result.rows, (recs,)):
+        click.echo(f"rejected: {rec}: {reason}", err=True)
+        result.with_repeat -= 1
+        result.links -= sum(1 for node, row in result.rows.items() if row == rec) - 1
     click.echo(
         f"session {later} recommendations: {result.later}, {result.with_repeat} repeat one of "
         f"session {earlier}; {result.links} links (threshold {THRESHOLD:g}), "

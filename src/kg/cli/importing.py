@@ -1,5 +1,6 @@
-"""What every `kg import` command shares: the progress bar, the validation before writing
-(whole import, or row by row), and the one writer into the store or Turtle."""
+"""What every `kg import` command shares: the progress bar, the validation before writing (row
+by row: a row whose output fails is dropped and listed), and the one writer into the store or
+Turtle."""
 
 from __future__ import annotations
 
@@ -48,24 +49,14 @@ def finish(
     click.echo(done, err=True)
 
 
-def check(ctx: click.Context, graph: Any, extra: Iterable[Any] = ()) -> None:
-    """Validate an import's ``graph`` (``extra``: more context); a violation stops it."""
-    from kg.importers.checks import check, context_graph
-
-    settings = settings_for(ctx)
-    outcome = check(graph, settings.shapes, context_graph(".", extra))
-    counts = outcome.counts()
-    click.echo(
-        f"validated: {counts['Violation']} violations, {counts['Warning']} warnings", err=True
-    )
-
-
-def check_rows_echo(ctx: click.Context, graph: Any, rows: Any) -> list[tuple[Any, str]]:
-    """Validate as :func:`check` does, dropping the rows whose output fails (listed)."""
+def check_rows_echo(
+    ctx: click.Context, graph: Any, rows: Any, extra: Iterable[Any] = ()
+) -> list[tuple[Any, str]]:
+    """Validate as :func:`check` does, dropping the rows whose output fails (returned)."""
     from kg.importers.checks import context_graph
     from kg.importers.rowcheck import check_rows
 
-    verdict = check_rows(graph, settings_for(ctx).shapes, context_graph("."), rows)
+    verdict = check_rows(graph, settings_for(ctx).shapes, context_graph(".", extra), rows)
     counts = verdict.outcome.counts()
     click.echo(
         f"validated: {counts['Violation']} violations, {counts['Warning']} warnings", err=True

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from kg.cli.common import settings_for, store_option
-from kg.cli.importing import OUTPUT_HELP, check, check_rows_echo, finish, progress
+from kg.cli.importing import OUTPUT_HELP, check_rows_echo, finish, progress
 
 
 @click.group(name="import")
@@ -119,7 +119,10 @@ def import_upr_links(
     result = link(recs, paragraphs, progress=lambda r: progress(r, "rows"))
     for rec, reason in result.unlinked:
         click.echo(f"unlinked: {rec}: {reason}", err=True)
-    check(ctx, result.graph, (recs, paragraphs))
+    for rec, reason in check_rows_echo(ctx, result.graph, result.rows, (recs, paragraphs)):
+        click.echo(f"rejected: {rec}: {reason}", err=True)
+        result.linked -= 1
+        result.unlinked.append((rec, reason))
     total = result.linked + len(result.unlinked)
     share = 100 * result.linked / total if total else 0.0
     click.echo(
@@ -233,6 +236,12 @@ def import_osce(ctx: click.Context, listing: str, output: str | None, store: str
         click.echo(
             f"name not found in ISO 3166 as written (code from the list used): {name}", err=True
         )
-    check(ctx, group.graph)
-    click.echo(f"osce: {group.members} States; {len(group.graph)} triples", err=True)
+    rejected = group.rejected + check_rows_echo(ctx, group.graph, group.rows)
+    for number, reason in sorted(rejected):
+        click.echo(f"rejected: row {number}: {reason}", err=True)
+    members = group.members - (len(rejected) - len(group.rejected))
+    click.echo(
+        f"osce: {members} States, {len(rejected)} rows rejected; {len(group.graph)} triples",
+        err=True,
+    )
     finish(ctx, group.graph, osce.HEADER, output, "osce", [listing])

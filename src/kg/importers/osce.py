@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
@@ -43,18 +43,23 @@ HEADER = """\
 
 @dataclass
 class Group:
-    """The group graph and the names on the list that ISO 3166 does not know as written."""
+    """The group graph, the names on the list that ISO 3166 does not know as written, each
+    member's node -> its row number, and the rows left out with the reason."""
 
     graph: Graph
     members: int
     unmatched_names: list[str]
+    rows: dict[URIRef, int] = field(default_factory=dict)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
 def convert(path: str | Path, *, base: str = DEFAULT_BASE) -> Group:
     """The group of the list ``path``.
 
-    :raises InputError: if the file cannot be read, lacks the columns, lists a code that is
-        not an ISO 3166-1 alpha-3 code, or lists a state twice.
+    A row whose code is not an ISO 3166-1 alpha-3 code, or names a State already listed, is
+    left out and listed in :attr:`Group.rejected`.
+
+    :raises InputError: if the file cannot be read or lacks the columns.
     """
     rows = _rows(Path(path))
     graph = Graph()
@@ -70,18 +75,23 @@ def convert(path: str | Path, *, base: str = DEFAULT_BASE) -> Group:
     graph.add((group, SKOS.definition, Literal(definition, lang="en")))
     graph.add((group, DCT.source, source))
     graph.add((group, PROV.wasDerivedFrom, source))
-    unmatched, seen = [], set()
+    result = Group(graph, 0, [])
+    seen: dict[str, int] = {}
     for number, (name, code) in enumerate(rows, start=2):
         if not countries.is_alpha3(code):
-            raise InputError(f"{path}: row {number}: {code!r} is not an ISO 3166-1 alpha-3 code")
+            result.rejected.append((number, f"{code!r} is not an ISO 3166-1 alpha-3 code"))
+            continue
         if code in seen:
-            raise InputError(f"{path}: row {number}: {code} is listed twice")
-        seen.add(code)
+            result.rejected.append((number, f"{code} is listed already, in row {seen[code]}"))
+            continue
+        seen[code] = number
         if countries.alpha3_from_name(name) != code:
-            unmatched.append(name)
+            result.unmatched_names.append(name)
         state = countries.add_state(graph, code, source=source, name_in_source=name, base=base)
         graph.add((group, TPNS.includesState, state))
-    return Group(graph, len(rows), unmatched)
+        result.rows[URIRef(str(state))] = number
+    result.members = len(seen)
+    return result
 
 
 def _rows(path: Path) -> list[tuple[str, str]]:

@@ -44,8 +44,9 @@ def check_rows(
     graph: ImportData, shapes: str | Path, context: Graph, rows: Mapping[URIRef, Any]
 ) -> RowVerdict:
     """Validate ``graph`` (an import's triples or graph); drop from it each row (``rows``: a
-    row's own node -> its number) whose node has a violation, every triple about that node
-    with it, and validate again.
+    row's own nodes -> its number or name; a row may own several nodes) one of whose nodes has
+    a violation, with every triple about one of its nodes or pointing to one, and validate
+    again.
 
     :raises InputError: for a violation on a node that is no row's own, or one that remains
         after :data:`ROUNDS` rounds.
@@ -59,9 +60,12 @@ def check_rows(
         if unowned:
             first = unowned[0]
             raise InputError(f"output fails validation: {first}: {bad[first]}")
+        dropped: dict[Any, str] = {}
         for focus, message in sorted(bad.items()):
-            _drop(graph, URIRef(focus))
-            verdict.rejected.append((rows[URIRef(focus)], f"fails validation: {message}"))
+            dropped.setdefault(rows[URIRef(focus)], message)
+        for row, message in dropped.items():
+            _drop(graph, [node for node, owner in rows.items() if owner == row])
+            verdict.rejected.append((row, f"fails validation: {message}"))
         verdict.outcome = judge(graph, shapes, context)
     bad = _violations(verdict.outcome)
     if bad:
@@ -70,9 +74,12 @@ def check_rows(
     return verdict
 
 
-def _drop(data: ImportData, node: URIRef) -> None:
-    """Remove every triple about ``node`` from ``data``."""
-    if isinstance(data, Triples):
-        data.remove_subject(node)
-    else:
-        data.remove((node, None, None))
+def _drop(data: ImportData, nodes: list[URIRef]) -> None:
+    """Remove from ``data`` every triple about one of ``nodes`` or pointing to one."""
+    for node in nodes:
+        if isinstance(data, Triples):
+            data.remove_subject(node)
+            data.remove_object(node)
+        else:
+            data.remove((node, None, None))
+            data.remove((None, None, node))

@@ -122,6 +122,18 @@ class Triples:
         self._count -= removed
         return removed
 
+    def remove_object(self, value: URIRef) -> int:
+        """Remove every triple whose object is ``value``; how many were removed."""
+        target, removed = nt_term(value), 0
+        for subject, group in list(self._groups.items()):
+            for line in [line for line, o in group.items() if o == target]:
+                del group[line]
+                removed += 1
+            if not group:
+                del self._groups[subject]
+        self._count -= removed
+        return removed
+
     def subjects(self) -> set[URIRef]:
         """The IRIs that are the subject of a triple."""
         return {URIRef(s[1:-1]) for s in self._groups if s[0] == "<"}

@@ -79,7 +79,9 @@ class Listed:
 
 @dataclass
 class FollowUpResult:
-    """The links graph, the later rows read, how many repeat an earlier row, and the rest."""
+    """The links graph, the later rows read, how many repeat an earlier row, and the rest;
+    ``rows``: each link's own nodes (its repeat node and the later recommendation) -> the
+    later recommendation's IRI (a later recommendation's links stand or fall together)."""
 
     graph: Graph
     later: int = 0
@@ -87,6 +89,7 @@ class FollowUpResult:
     links: int = 0
     listed: list[Listed] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    rows: dict[URIRef, str] = field(default_factory=dict)
 
 
 def comparable(text: str) -> str:
@@ -130,7 +133,8 @@ def link_repeats(
             value = score(row[0], text)
             shared = bool(row[1] & subjects)
             if value >= threshold and shared:
-                _add_link(result.graph, rec, old, value, threshold, base)
+                node = _add_link(result.graph, rec, old, value, threshold, base)
+                result.rows[node] = result.rows[URIRef(str(rec))] = str(rec)
                 found += 1
             elif value >= threshold:
                 result.listed.append(Listed(str(rec), str(old), value, "no shared theme"))
@@ -172,7 +176,7 @@ def _row(graph: Graph, rec: Node, result: FollowUpResult) -> tuple[str, set[Node
 
 def _add_link(
     graph: Graph, later: Node, earlier: Node, value: float, threshold: float, base: str
-) -> None:
+) -> URIRef:
     keys = (str(node).rsplit("/", 1)[-1] for node in (later, earlier))
     node = URIRef(resource_iri("repeat", "-".join(keys), base))
     graph.add((later, TPNS.repeats, earlier))
@@ -182,3 +186,4 @@ def _add_link(
     graph.add((node, TPNS.matchScore, Literal(f"{value:.1f}", datatype=XSD.decimal)))
     graph.add((node, TPNS.matchThreshold, Literal(f"{threshold:.1f}", datatype=XSD.decimal)))
     graph.add((node, TPNS.matchMethod, Literal(method(threshold))))
+    return node

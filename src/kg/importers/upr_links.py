@@ -58,11 +58,13 @@ _SCORERS = (
 
 @dataclass
 class LinkResult:
-    """The links graph and the recommendations left unlinked, each with the reason."""
+    """The links graph, the recommendations left unlinked, each with the reason, and each
+    link's own nodes (its match node and the recommendation) -> the recommendation's IRI."""
 
     graph: Graph
     linked: int = 0
     unlinked: list[tuple[str, str]] = field(default_factory=list)
+    rows: dict[URIRef, str] = field(default_factory=dict)
 
 
 def normalise(text: str) -> str:
@@ -107,7 +109,8 @@ def link(
             result.unlinked.append((str(rec), reason))
             continue
         (score, method, _), part = scores[0]
-        _add_link(result.graph, rec, part, score, method, base)
+        match = _add_link(result.graph, rec, part, score, method, base)
+        result.rows[match] = result.rows[URIRef(str(rec))] = str(rec)
         result.linked += 1
     return result
 
@@ -162,7 +165,9 @@ def _verdict(scores: list[tuple[tuple[float, str, float], Node]]) -> str | None:
     return None
 
 
-def _add_link(graph: Graph, rec: Node, part: Node, score: float, method: str, base: str) -> None:
+def _add_link(
+    graph: Graph, rec: Node, part: Node, score: float, method: str, base: str
+) -> URIRef:
     key = str(rec).rsplit("/", 1)[-1]
     match = URIRef(resource_iri("match", key, base))
     graph.add((rec, TPNS.reportParagraph, part))
@@ -171,6 +176,7 @@ def _add_link(graph: Graph, rec: Node, part: Node, score: float, method: str, ba
     graph.add((match, TPNS.matchedParagraph, part))
     graph.add((match, TPNS.matchScore, Literal(f"{score:.1f}", datatype=XSD.decimal)))
     graph.add((match, TPNS.matchMethod, Literal(f"{method}; {METHOD}")))
+    return match
 
 
 def read_turtle(paths: Iterable[str | Path]) -> Graph:
