@@ -33,13 +33,6 @@ NAMING = {
     DCT.title,
     URIRef("http://data.europa.eu/eli/ontology#title"),
 }
-ID = "https://w3id.org/tpkg/id/"
-#: Facts still without a source (the group the statement addresses as "all other OSCE
-#: participating States"): listed so that this check holds for everything else. The last test
-#: fails as soon as one of them has a source, so that it is taken off the list.
-AWAITING_SOURCE = {
-    URIRef(ID + "group/osce-participating-states-except-KAZ-KGZ-TJK"),
-}
 NOT_FACTS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?n WHERE {
@@ -72,9 +65,4 @@ def test_the_check_sees_the_bundled_facts() -> None:
 
 
 def test_every_fact_node_names_its_source() -> None:
-    unsourced = {n: p for n, p in unsourced_facts().items() if n not in AWAITING_SOURCE}
-    assert unsourced == {}
-
-
-def test_the_nodes_awaiting_a_source_still_lack_one() -> None:
-    assert AWAITING_SOURCE <= set(unsourced_facts()), "take the sourced ones off the list"
+    assert unsourced_facts() == {}

@@ -165,9 +165,7 @@ def _verdict(scores: list[tuple[tuple[float, str, float], Node]]) -> str | None:
     return None
 
 
-def _add_link(
-    graph: Graph, rec: Node, part: Node, score: float, method: str, base: str
-) -> URIRef:
+def _add_link(graph: Graph, rec: Node, part: Node, score: float, method: str, base: str) -> URIRef:
     key = str(rec).rsplit("/", 1)[-1]
     match = URIRef(resource_iri("match", key, base))
     graph.add((rec, TPNS.reportParagraph, part))
