@@ -102,3 +102,13 @@ def test_a_new_contribution_shows_as_the_last_change(server_factory: ServerFacto
     assert answer.status_code in (200, 201), answer.text
     link = f'<a href="/contributions/{answer.json()["id"]}">'
     assert link not in before and link in home(target)
+
+
+@pytest.mark.parametrize("limit", ["³", "٣", "1.5", "-1", "many"])
+def test_a_search_limit_that_is_not_a_whole_number_is_a_400(server: Server, limit: str) -> None:
+    # "³" and "٣" are digits to str.isdigit() but not to int(): they gave a 500.
+    response = requests.get(
+        server.url + "/search", params={"q": "torture", "limit": limit}, headers=JSON, timeout=30
+    )
+    assert response.status_code == 400
+    assert "limit must be a whole number" in response.json()["error"]["message"]

@@ -69,7 +69,11 @@ def test_chart_menu_and_links_stay_on_this_host(driver: webdriver.Chrome, server
     drawn_in_browser(driver, f"/charts/{NAMES[0]}", server)
     driver.find_element(By.CSS_SELECTOR, ".vega-embed details > summary").click()
     menu = driver.find_elements(By.CSS_SELECTOR, ".vega-embed details a")
-    assert [a.text for a in menu] == ["Save as SVG", "Save as PNG"]
+    # textContent, not .text: .text is "" while the menu is still opening (seen once in `make test`)
+    assert [(a.get_attribute("textContent") or "").strip() for a in menu] == [
+        "Save as SVG",
+        "Save as PNG",
+    ]
     for link in menu:
         link.click()  # fills in the download link; must fetch nothing from elsewhere
     hrefs = [a.get_attribute("href") or "" for a in driver.find_elements(By.CSS_SELECTOR, "a")]

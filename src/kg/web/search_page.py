@@ -26,7 +26,7 @@ def limit_parameter() -> int:
     :raises BadRequest: when it is not a whole number.
     """
     given = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not given.isdigit():
+    if not (given.isascii() and given.isdigit()):  # "³".isdigit() holds, int("³") fails
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(given)
 
