@@ -1,6 +1,5 @@
-"""The importers validate with the fast engine (pyshacl-turbo), reading their N-Triples lines;
-it must judge every shape example of tests/data/shapes/ (valid and invalid) exactly as pySHACL
-does, through a graph and through the lines, and an import's graph too."""
+"""The importers validate with the fast engine (pyshacl-turbo); it must judge every shape example
+of tests/data/shapes/ (valid and invalid) exactly as pySHACL does, and an import's graph too."""
 
 from __future__ import annotations
 
@@ -10,10 +9,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from kg.importers.checks import context_graph
-from kg.importers.triples import Triples
 from kg.importers.upr import convert
 from kg.validation import ValidationOutcome, load_shapes, validate
-from kg.validation.engine import validate_ntriples
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = sorted((ROOT / "tests" / "data" / "shapes").rglob("*.ttl"))
@@ -58,16 +55,6 @@ def test_fast_engine_judges_each_shape_example_as_pyshacl_does(example: Path) ->
     graph, shapes = Graph().parse(example), load_shapes(ROOT / "shapes")
     slow = validate(graph, shapes=shapes)
     assert judged(validate(graph, shapes=shapes, fast=True)) == judged(slow)
-
-
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_the_lines_are_judged_as_pyshacl_judges_the_graph(example: Path) -> None:
-    graph, shapes = Graph().parse(example), load_shapes(ROOT / "shapes")
-    lines = Triples.from_graph(graph)
-    fast = validate_ntriples(
-        [lines.ntriples()], lines.subjects(), shapes=shapes, blank_nodes=lines.has_blank_nodes()
-    )
-    assert judged(fast) == judged(validate(graph, shapes=shapes))
 
 
 def test_fast_engine_finds_what_pyshacl_finds_in_a_spoiled_import() -> None:
