@@ -67,6 +67,17 @@ def test_a_report_paragraph_with_a_violation_is_dropped_alone(context) -> None: 
     assert verdict.outcome.conforms and len(paragraphs_of(graph)) == len(rows) - 1
 
 
+def test_a_dropped_row_takes_the_links_pointing_to_it_along(context) -> None:  # noqa: ANN001
+    result = upr.import_export(FIXTURE)
+    (spoiled, number), (other, _) = sorted(result.rows.items(), key=str)[:2]
+    result.graph.add((spoiled, URIRef(TP + "uprSession"), Literal("seven")))
+    link = (other, URIRef(TP + "supports"), spoiled)
+    result.graph.add(link)  # left pointing at a dropped node, it would fail the other row too
+    verdict = check_rows(result.graph, SHAPES, context, result.rows)
+    assert [n for n, _ in verdict.rejected] == [number] and verdict.outcome.conforms
+    assert link not in result.graph and other in result.graph.subjects()
+
+
 def test_validation_in_chunks_finds_what_validation_at_once_finds(context) -> None:  # noqa: ANN001
     result = upr.import_export(FIXTURE)
     spoiled = sorted(result.rows, key=str)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import kg
 from kg.config import Settings
-from kg.importers.triples import ImportData, Triples
+from kg.importers.triples import ImportData, Triples, as_triples
 from kg.importers.upr import slug
 from kg.loader import keep_union, loads_graph
 from kg.namespaces import PREFIXES, TP, graph_iri
@@ -109,8 +109,7 @@ def write_import(
     with StoreAccess(settings).writing() as store:
         if _recorded(store, settings, target) == (sha, version, str(len(graph))):
             return StoreOutcome(target, False, len(graph))
-        data = graph if isinstance(graph, Triples) else Triples.from_graph(graph)
-        store.import_graph(data.ntriples(), "ntriples", target)
+        store.import_graph(as_triples(graph).ntriples(), "ntriples", target)
         record = _record(target, sources, sha, version, len(graph))
         store.replace_subject(loads_graph(settings), target, record)
         keep_union(store)

@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from rdflib import RDFS, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["RDFS", "ImportData", "Triples", "as_triples", "nt_iri", "nt_literal", "nt_term"]
+__all__ = ["ImportData", "Triples", "as_triples", "nt_iri", "nt_literal", "nt_term"]
 
 #: Characters an N-Triples IRIREF cannot hold unescaped (the grammar's exclusions).
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
