@@ -78,6 +78,16 @@ def test_the_metrics_folder_is_emptied_when_the_server_starts(
     assert not stale.exists() and list(tmp_path.glob("counter_*.db"))
 
 
+def test_a_file_not_yet_sized_does_not_fail_the_scrape(
+    server_factory: ServerFactory, tmp_path: Path
+) -> None:
+    """A web worker that is starting has created its file but not yet sized it."""
+    own = server_factory(KG_METRICS_DIR=str(tmp_path), **PATIENT)
+    assert fresh_get(own.endpoint, params={"query": "ASK {}"}).status_code == 200
+    (tmp_path / "counter_999999.db").touch()
+    assert requests_of(scrape(own), "/sparql", "200") >= 1
+
+
 def test_latency_is_a_histogram_per_route(two_workers: Server) -> None:
     fresh_get(two_workers.url + "/healthz")
     samples = scrape(two_workers)

@@ -17,8 +17,10 @@ scrape time through the query executor, for the largest :data:`GRAPH_CAP` graphs
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -103,6 +105,30 @@ class GraphSizes:
             return None
         rows = json.loads(outcome.body)["results"]["bindings"]
         return [(row["g"]["value"], int(row["n"]["value"])) for row in rows]
+
+
+class ProcessFiles(MultiProcessCollector):
+    """Every process's values in the metrics folder, skipping files not yet sized.
+
+    prometheus-client creates a process's file empty and sizes it a moment later; a scrape
+    that reads it in between (a web worker starting up) would fail as a whole. Such a file,
+    and one removed since the folder was listed, holds no values yet and is left out.
+    """
+
+    #: Bytes of a file's header (the used length); a smaller file holds nothing yet.
+    HEADER = 8
+
+    def collect(self) -> Iterator[Metric]:
+        """The merged values of every readable file."""
+        files = [f for f in glob.glob(os.path.join(self._path, "*.db")) if _sized(f)]
+        return self.merge(files, accumulate=True)
+
+
+def _sized(path: str) -> bool:
+    try:
+        return os.stat(path).st_size >= ProcessFiles.HEADER
+    except OSError:
+        return False
 
 
 class Metrics:
@@ -198,7 +224,7 @@ class Metrics:
         registry = self._registry
         if registry is None:
             registry = CollectorRegistry()
-            MultiProcessCollector(registry)
+            ProcessFiles(registry)
             registry.register(self.graphs)
         return generate_latest(registry)
 
