@@ -202,9 +202,18 @@ def _proxy_settings() -> dict[str, object]:
         ("POST", "/validate", True),
         ("POST", "/contributions", True),
         ("GET", "/id/state/FRA", True),
+        ("GET", "/", True),
+        ("GET", "/charts", True),
+        ("GET", "/charts/themes.svg", True),
+        ("GET", "/query/terms.json", True),
+        ("GET", "/healthz", True),
+        ("GET", "/contributions/0123456789abcdef0123", True),
+        ("DELETE", "/contributions/0123456789abcdef0123", True),
         ("OPTIONS", "/sparql", False),
-        ("GET", "/", False),
-        ("GET", "/contributions/0123456789abcdef0123", False),
+        ("POST", "/", False),
+        ("GET", "/static/site.css", False),
+        ("GET", "/ontology", False),
+        ("GET", "/metrics", False),
     ],
 )
 def test_the_routes_that_run_queries_or_validations_count(
@@ -237,7 +246,18 @@ def test_a_second_query_at_once_is_refused_while_another_client_is_served(
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("POST", "/sparql"), ("POST", "/validate"), ("POST", "/contributions"), ("GET", "/id/x/y")],
+    [
+        ("POST", "/sparql"),
+        ("POST", "/validate"),
+        ("POST", "/contributions"),
+        ("GET", "/id/x/y"),
+        ("GET", "/"),
+        ("GET", "/charts"),
+        ("GET", "/charts/x.svg"),
+        ("GET", "/query/terms.json"),
+        ("GET", "/healthz"),
+        ("GET", "/contributions/0123456789abcdef0123"),
+    ],
 )
 def test_every_route_that_runs_queries_counts(one_at_once: Server, method: str, path: str) -> None:
     with slow_query(one_at_once, "198.51.100.3"):

@@ -29,26 +29,36 @@ from kg.web.answer import kg_error_answer
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-#: Path -> methods that run queries or validations (and ``/id/...``, ``/graph/...``: resource
-#: pages).
+READS = frozenset({"GET", "HEAD"})
+#: Path -> methods that may run a query or a validation (a cached page too: its queries run
+#: when the store changes, and counting a cheap answer costs its client next to nothing).
 BUDGETED = {
     "/sparql": frozenset({"GET", "HEAD", "POST"}),
     "/validate": frozenset({"POST"}),
     "/contributions": frozenset({"POST"}),
-    "/search": frozenset({"GET", "HEAD"}),
+    "/search": READS,
     "/contribute": frozenset({"POST"}),
-    "/query": frozenset({"GET", "HEAD"}),
+    "/query": READS,
+    "/query/terms.json": READS,
+    "/": READS,
+    "/charts": READS,
+    "/healthz": READS,
 }
-PAGES = ("/id/", "/graph/")
-PAGE_METHODS = frozenset({"GET", "HEAD"})
+#: Path prefix -> methods, for the pages under it.
+PREFIXED = {
+    "/id/": READS,
+    "/graph/": READS,
+    "/charts/": READS,
+    "/contributions/": frozenset({"GET", "HEAD", "DELETE"}),
+}
 
 
 def budgeted(method: str, path: str) -> bool:
-    """True when a request runs queries or validations and so counts against its client."""
-    if path.startswith(PAGES):
-        return method in PAGE_METHODS
+    """True when a request may run queries or validations and so counts against its client."""
     methods = BUDGETED.get(path)
-    return methods is not None and method in methods
+    if methods is None:
+        methods = next((m for p, m in PREFIXED.items() if path.startswith(p)), frozenset())
+    return method in methods
 
 
 class Clients:

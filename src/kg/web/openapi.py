@@ -34,9 +34,9 @@ _REASONS = {
     413: "Body or query text over the size cap.",
     415: "Body of an unsupported media type.",
     422: "Well-formed input refused (unsafe, schema change, or not conforming).",
-    429: "Every query slot stayed busy; try again shortly.",
+    429: "The client is over its per-client budget (rate-limited); see Retry-After.",
     500: "The query stopped the engine (query-crashed), or an unexpected error.",
-    503: "The query ran over the time limit, or the store is unavailable.",
+    503: "Over the time limit, every query slot busy (server-busy), or the store unavailable.",
 }
 _TEXT = {"type": "string"}
 
@@ -260,7 +260,7 @@ def _paths() -> Doc:
                         ["text/turtle", "application/ld+json", "application/json"],
                     )
                 },
-                (400, 404, 406, 413, 415, 422, 503),
+                (400, 404, 406, 413, 415, 422, 429, 503),
                 parameters=[_param("graph", "query", "IRI of a stored graph to validate.")],
                 requestBody=_body(PAYLOAD_TYPES, required=False),
             )
@@ -272,7 +272,7 @@ def _paths() -> Doc:
                     201: _ok("Stored.", ["application/json"], _RECEIPT),
                     200: _ok("The same bytes were stored before.", ["application/json"], _RECEIPT),
                 },
-                (400, 401, 403, 413, 415, 422, 503),
+                (400, 401, 403, 413, 415, 422, 429, 503),
                 parameters=[_param("source", "query", "IRI of the data's source.")],
                 requestBody=_body(PAYLOAD_TYPES),
                 security=_BEARER,
@@ -292,13 +292,13 @@ def _paths() -> Doc:
                         ],
                     )
                 },
-                (404, 406, 410),
+                (404, 406, 410, 429, 503),
                 parameters=[_ID],
             ),
             "delete": _operation(
                 "Withdraw a contribution (maintainer token).",
                 {200: _ok("The updated receipt.", ["application/json"], _RECEIPT)},
-                (401, 403, 404, 410, 503),
+                (401, 403, 404, 410, 429, 503),
                 parameters=[_ID],
                 security=_BEARER,
             ),
@@ -373,7 +373,7 @@ def _paths() -> Doc:
             "get": _operation(
                 "Readiness: the store is readable and a query worker answers.",
                 {200: _ok("Healthy.", ["application/json"], _HEALTH)},
-                (503,),
+                (429, 503),
             )
         },
         "/metrics": {
