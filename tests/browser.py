@@ -93,10 +93,16 @@ def requested_urls(browser: webdriver.Chrome) -> list[str]:
 
 def foreign_requests(browser: webdriver.Chrome, origin: str) -> list[str]:
     """The requests since the last call that went to a host other than ``origin``."""
+    return foreign(requested_urls(browser), origin)
+
+
+def foreign(urls: list[str], origin: str) -> list[str]:
+    """The network URLs of ``urls`` on a host other than ``origin`` (the browser's own
+    ``chrome://`` pages, ``data:`` and ``blob:`` URLs are not requests to a host)."""
     home = urlsplit(origin).netloc
     return [
         url
-        for url in requested_urls(browser)
+        for url in urls
         if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != home
     ]
 

@@ -18,6 +18,7 @@ from browser import (
     FLAGS,
     WAIT_SECONDS,
     axe_problems,
+    foreign,
     foreign_requests,
     requested_urls,
     screenshot,
@@ -146,7 +147,7 @@ def test_the_query_page_requests_no_other_host(driver: webdriver.Chrome, server:
     seen = requested_urls(driver)
     assert any(url.endswith("/static/vendor/yasgui.min.js") for url in seen), seen
     assert any(urlsplit(url).path == "/sparql" for url in seen), seen
-    assert [url for url in seen if not url.startswith(server.url)] == []
+    assert foreign(seen, server.url) == []
 
 
 def test_an_endpoint_in_the_link_is_ignored(

@@ -16,6 +16,7 @@ REPORTS = ROOT.parent / "shared" / "research" / "data" / "un-reports"
 UN = ROOT / "data" / "turtle" / "un"
 TP = Namespace("https://w3id.org/tpkg/ontology#")
 DCT = Namespace("http://purl.org/dc/terms/")
+SCHEMA = Namespace("https://schema.org/")
 KGZ_SOURCE = (
     "https://github.com/rochelleterman/uprs/blob/986898e98047b8828c47a515b24e161910b88134/"
     "v.1/Data/raw-data/txts/A-HRC-15-2_Kyrgyzstan_2010.txt"
@@ -188,3 +189,27 @@ def test_file_without_recommendations_is_an_error(tmp_path: Path) -> None:
     empty.write_bytes("Conclusions and/or recommendations\rnothing".encode("mac_roman"))
     with pytest.raises(InputError, match="no numbered recommendation paragraph"):
         read_report(empty)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ratify the Convention (CRPD) (Egypt);", [("Ratify the Convention (CRPD)", ["Egypt"])]),
+        (
+            "Ratify OP-ICESCR (OP-ICESCR) (Portugal) (Uruguay);",
+            [("Ratify OP-ICESCR (OP-ICESCR)", ["Portugal", "Uruguay"])],
+        ),
+        ("Monitor the harvest (USA);", [("Monitor the harvest", ["USA"])]),
+    ],
+)
+def test_abbreviations_before_the_last_group_are_text(text: str, expected: list) -> None:
+    assert segments(text) == expected
+
+
+def test_no_treaty_abbreviation_is_a_recommending_state() -> None:
+    graph = Graph()
+    for path in UN.glob("*.ttl"):
+        graph.parse(path)
+    names = {str(graph.value(s, SCHEMA.name)) for s in graph.objects(None, TP.recommendingState)}
+    assert {"Egypt", "Chile", "Sierra Leone"} <= names
+    assert not names & {"CEDAW", "CRPD", "ICRMW", "OP-ICESCR", "ICCPR-OP 2"}

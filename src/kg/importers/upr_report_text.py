@@ -12,6 +12,8 @@ chapeau paragraphs (``95. The recommendations ... enjoy the support of Kazakhsta
 'to-be-examined'
 >>> recommending_states("Ratify OPCAT (Spain); consider ratifying it (Czech Republic).")
 ['Spain', 'Czech Republic']
+>>> segments("Ratify the Convention (CRPD) (Egypt);")
+[('Ratify the Convention (CRPD)', ['Egypt'])]
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ _PAREN = r"\((?:[^()]|\([^()]*\))+\)"
 _SEGMENT = re.compile(rf"(.*?)((?:{_PAREN}\s*)+)(?:;|\.|$)")
 _FOOTNOTE = re.compile(r"([;)])\d{1,2}(?=[ ;.]|$)")
 _LAST = re.compile(r"\)\.(?= |$)")
+#: A name in capitals, digits, hyphens and spaces ("CEDAW", "ICCPR-OP 2"): before the last
+#: parenthesised group, a treaty or body abbreviated, not a recommending State.
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]*(?:[- ][A-Z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -158,14 +163,28 @@ def response_group(chapeau: str) -> str | None:
 def segments(text: str) -> list[tuple[str, list[str]]]:
     """Each recommendation of a paragraph's text with the States named in the parentheses that
     close it (one or more groups: "(Czech Republic) (Switzerland)"; nested parentheses kept:
-    "Iran (Islamic Republic of)")."""
+    "Iran (Islamic Republic of)"). A group of abbreviations before the last group ("the
+    Convention (CRPD) (Egypt)") belongs to the recommendation's text; the last group always
+    names States (once as "(USA)")."""
     out = []
     for match in _SEGMENT.finditer(text):
+        groups = re.findall(_PAREN, match.group(2))
+        while len(groups) > 1 and _abbreviations(groups[0]):
+            groups.pop(0)
         names: list[str] = []
-        for group in re.findall(_PAREN, match.group(2)):
-            names += [n.strip() for n in re.split(r",\s*", group[1:-1]) if n.strip()]
-        out.append((match.group(1).strip(), names))
+        for group in groups:
+            names += _names(group)
+        ask = match.group(1) + match.group(2)[: match.group(2).index(groups[0])]
+        out.append((ask.strip(), names))
     return out
+
+
+def _names(group: str) -> list[str]:
+    return [n.strip() for n in re.split(r",\s*", group[1:-1]) if n.strip()]
+
+
+def _abbreviations(group: str) -> bool:
+    return all(_ACRONYM.fullmatch(name) for name in _names(group))
 
 
 def recommending_states(text: str) -> list[str]:
