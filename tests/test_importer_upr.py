@@ -174,3 +174,44 @@ def test_unreadable_input_raises_input_error(
     with pytest.raises(InputError, match=message) as caught:
         import_export(DATA / name, **kwargs)
     assert "\n" not in caught.value.message
+
+
+STATE = Namespace("https://w3id.org/tpkg/id/state/")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+
+
+def recommender_of(graph: Graph, name: str) -> set:
+    """The tp:recommendedBy nodes of the rows whose label names ``name`` as the recommender."""
+    prefix = ": " + name + " to "
+    return {
+        graph.value(rec, TP.recommendedBy)
+        for rec in recommendations(graph)
+        if prefix in str(graph.value(rec, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "node", "alt"),
+    [
+        ("Kazakhstan", STATE.KAZ, None),
+        ("Czech Republic", STATE.CZE, "Czech Republic"),
+        ("Bosnia & Herzegovina", STATE.BIH, "Bosnia & Herzegovina"),
+        ("Republic of Korea", STATE.KOR, "Republic of Korea"),
+        ("Turkey", URIRef("https://w3id.org/tpkg/id/country/turkey"), None),
+    ],
+)
+def test_a_recommending_state_is_the_state_node_its_name_gives(
+    name: str, node: URIRef, alt: str | None
+) -> None:
+    graph = Graph().parse(BUNDLED)
+    assert recommender_of(graph, name) == {node}
+    assert {str(a) for a in graph.objects(node, SKOS.altLabel)} == ({alt} if alt else set())
+
+
+def test_a_recommending_state_and_a_reviewed_state_are_one_node() -> None:
+    graph = Graph().parse(BUNDLED)
+    reviewed = set(graph.objects(None, TP.addressee))
+    recommending = set(graph.objects(None, TP.recommendedBy))
+    assert reviewed <= recommending and len(reviewed) == 3
+    countries = {n for n in recommending if (n, RDF.type, SCHEMA.Country) in graph}
+    assert len(countries) == 3 and len(recommending) == 85

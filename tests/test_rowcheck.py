@@ -48,8 +48,10 @@ def test_a_row_with_a_violation_is_dropped_with_its_message(context) -> None:  #
 
 def test_a_violation_on_a_node_no_row_owns_fails_the_import(context) -> None:  # noqa: ANN001
     result = upr.import_export(FIXTURE)
-    country = next(result.graph.to_graph().objects(None, URIRef(TP + "recommendedBy")))
-    assert isinstance(country, URIRef) and result.graph.remove_subject(country) == 4
+    graph = result.graph.to_graph()
+    country = next(graph.objects(None, URIRef(TP + "recommendedBy")))
+    about = len(list(graph.triples((country, None, None))))
+    assert isinstance(country, URIRef) and result.graph.remove_subject(country) == about > 3
     result.graph.add((country, RDF.type, URIRef(TP + "Recommendation")))
     with pytest.raises(InputError, match="fails validation"):
         check_rows(result.graph, SHAPES, context, result.rows)

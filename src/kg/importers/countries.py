@@ -12,14 +12,21 @@ ISO data does not know is never guessed: :func:`alpha3_from_name` returns ``None
 ('BOL', 'NLD')
 >>> alpha3_from_name("Holy See") is None, iso_name("MDA")
 (True, 'Moldova')
+>>> [alpha3_from_name(n) for n in ("Lao People\u2019s Democratic Republic", "Republic of Korea")]
+['LAO', 'KOR']
+>>> alpha3_from_name("Bosnia & Herzegovina"), alpha3_from_name("Turkey")
+('BIH', None)
+
 """
 
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 import pycountry
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from kg.namespaces import DEFAULT_BASE, TP, resource_iri
 
@@ -29,6 +36,7 @@ SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 TPNS = Namespace(TP)
 
 _UN_STYLE = re.compile(r"^(?P<short>[^()]+?)\s*\((?P<qualifier>[^()]+)\)$")
+_OF_FIRST = re.compile(r"^(?P<qualifier>[^(),]+? of(?: the)?) (?P<short>[^(),]+)$")
 
 
 def alpha3_from_alpha2(code: str) -> str | None:
@@ -49,13 +57,18 @@ def alpha3_from_alpha2(code: str) -> str | None:
 
 def alpha3_from_name(name: str) -> str | None:
     """The alpha-3 code of the state ISO 3166-1 names ``name`` (official, short or common
-    name, any case), also in the UN's "Short (Qualifier)" form and with a leading "The";
-    ``None`` when the ISO data knows no such name."""
-    bare = " ".join(name.split())
+    name, any case, a curly apostrophe read as straight and "&" as "and"), also in the UN's
+    "Short (Qualifier)" form, in the order "Republic of Korea" where ISO writes "Korea,
+    Republic of", and with a leading "The"; ``None`` when the ISO data knows no such name.
+    """
+    bare = " ".join(name.replace("\u2019", "'").replace("&", " and ").split())
     candidates = [bare, bare.removeprefix("The ").removeprefix("the ")]
     match = _UN_STYLE.match(bare)
     if match:
         candidates.append(f"{match['short']}, {match['qualifier']}")
+    inverted = _OF_FIRST.match(bare)
+    if inverted:
+        candidates.append(f"{inverted['short']}, {inverted['qualifier']}")
     for candidate in candidates:
         try:
             return str(pycountry.countries.lookup(candidate).alpha_3)
@@ -82,8 +95,15 @@ def state_iri(alpha3: str, base: str = DEFAULT_BASE) -> URIRef:
     return URIRef(resource_iri("state", alpha3, base))
 
 
+class Sink(Protocol):
+    """Where triples go: an rdflib ``Graph`` or the importers' ``Triples``."""
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> object:
+        """Add one triple."""
+
+
 def add_state(
-    graph: Graph,
+    graph: Sink,
     alpha3: str,
     *,
     source: URIRef | None = None,

@@ -6,10 +6,11 @@ reason:
 
 * the key is ``recommendation/upr-<h>``, ``<h>`` the first 16 hex digits of the SHA-256 of
   ``To|Session|From|Text`` (UTF-8; cells trimmed, the text whitespace-normalised);
-* ``schema:text`` (the normalised text), ``rdfs:label``, ``tp:recommendedBy`` (a
-  ``schema:Country`` node ``country/<slug>``, named as the export names it, sourced to the
-  export), ``tp:addressee`` (``state/<ISO alpha-3>``), ``tp:uprSession``,
-  ``tp:uprActionCategory``, ``tp:response`` (``response/accepted`` or ``response/noted``),
+* ``schema:text`` (the normalised text), ``rdfs:label``, ``tp:recommendedBy`` (the
+  ``tp:State`` of the name, or a ``schema:Country`` node ``country/<slug>`` when the ISO data
+  does not know it: :func:`recommending_state`), ``tp:addressee`` (``state/<ISO alpha-3>``),
+  ``tp:uprSession``, ``tp:uprActionCategory``, ``tp:response`` (``response/accepted`` or
+  ``response/noted``),
   ``dct:source`` and ``prov:wasDerivedFrom`` the export's document node;
 * ``dct:subject``: each UPR Info issue (``upr-info-issue/<slug>``) and the themes of
   :func:`themes`.
@@ -35,6 +36,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from kg.errors import InputError
+from kg.importers.countries import SKOS, Sink, add_state, alpha3_from_name
 from kg.importers.triples import Triples, nt_iri, nt_literal, nt_term
 from kg.importers.upr_rows import RESPONSES, Row, issues, numbered_rows, problem
 from kg.namespaces import DEFAULT_BASE, TP, resource_iri
@@ -176,7 +178,13 @@ def _iso3(name: str) -> str:
 
 def _new_graph(base: str) -> Triples:
     graph = Triples()
-    for prefix, iri in (("tp", TP), ("dct", DCT), ("prov", PROV), ("schema", SCHEMA)):
+    for prefix, iri in (
+        ("tp", TP),
+        ("dct", DCT),
+        ("prov", PROV),
+        ("schema", SCHEMA),
+        ("skos", SKOS),
+    ):
         graph.bind(prefix, iri)
     for prefix, kind in (
         ("st", "state"),
@@ -218,7 +226,7 @@ def _add_row(
     node = nt_iri(iri)
     country = countries.get(recommender)
     if country is None:
-        country = countries[recommender] = _add_country(graph, recommender, source, base)
+        country = countries[recommender] = recommending_state(graph, recommender, source, base)
     label = f"UPR session {int(session)}: {recommender} to {to}"
     add = graph.add_nt
     add(node, _P["type"], _RECOMMENDATION)
@@ -269,7 +277,21 @@ _RECOMMENDATION = nt_term(TPNS.Recommendation)
 _INTEGER = str(XSD.integer)
 
 
-def _add_country(graph: Triples, name: str, source: URIRef, base: str) -> URIRef:
+def recommending_state(graph: Sink, name: str, source: URIRef, base: str = DEFAULT_BASE) -> URIRef:
+    """The node of the recommending State a source names ``name``, added to ``graph``: its
+    ``tp:State`` (``state/<alpha-3>``, the source's spelling as ``skos:altLabel`` where it
+    differs) when the ISO 3166 data knows the name, else a ``schema:Country`` node
+    ``country/<slug>`` named as the source names it; either sourced to ``source``.
+
+    >>> g = Graph()
+    >>> str(recommending_state(g, "United Kingdom of Great Britain and Northern Ireland", SCHEMA.x))
+    'https://w3id.org/tpkg/id/state/GBR'
+    >>> str(recommending_state(g, "Libyan Arab Jamahiriya", SCHEMA.x))
+    'https://w3id.org/tpkg/id/country/libyan-arab-jamahiriya'
+    """
+    alpha3 = alpha3_from_name(name)
+    if alpha3 is not None:
+        return add_state(graph, alpha3, source=source, name_in_source=name, base=base)
     country = URIRef(resource_iri("country", slug(name), base))
     graph.add((country, RDF.type, SCHEMA.Country))
     graph.add((country, RDFS.label, Literal(name, lang="en")))

@@ -30,7 +30,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import InputError
-from kg.importers.upr import SCHEMA, TPNS
+from kg.importers.upr import SCHEMA, SKOS, TPNS
 from kg.importers.upr_report_text import segments
 from kg.namespaces import DEFAULT_BASE, TP, resource_iri
 
@@ -98,12 +98,12 @@ def link(
     for rec in progress(recs):
         review = (recommendations.value(rec, TPNS.addressee), _int(recommendations, rec))
         country = recommendations.value(rec, TPNS.recommendedBy)
-        name = str(recommendations.value(country, SCHEMA.name))
+        names = _names(recommendations, country)
         text = normalise(str(recommendations.value(rec, SCHEMA.text)))
         if review not in segments:
             result.unlinked.append((str(rec), "no report of the same review among the inputs"))
             continue
-        scores = _scores(text, name, segments[review])
+        scores = _scores(text, names, segments[review])
         reason = _verdict(scores)
         if reason is not None:
             result.unlinked.append((str(rec), reason))
@@ -136,14 +136,21 @@ def _segments(reports: Graph) -> dict[tuple[Node | None, int], list[tuple[Node, 
 _IS_PART_OF = URIRef("http://purl.org/dc/terms/isPartOf")
 
 
+def _names(graph: Graph, state: Node | None) -> list[str]:
+    """Every name of a recommending State: its ``schema:name`` and ``skos:altLabel`` (the
+    export's spelling, where it differs from the ISO name)."""
+    found = [*graph.objects(state, SCHEMA.name), *graph.objects(state, SKOS.altLabel)]
+    return sorted({str(name) for name in found})
+
+
 def _scores(
-    text: str, name: str, segments: list[tuple[Node, str, list[str]]]
+    text: str, names: list[str], segments: list[tuple[Node, str, list[str]]]
 ) -> list[tuple[tuple[float, str, float], Node]]:
-    """The best (score, method, plain ratio) per paragraph for the State ``name``, best first
-    (the plain ratio breaks ties on the score)."""
+    """The best (score, method, plain ratio) per paragraph for the State of ``names``, best
+    first (the plain ratio breaks ties on the score)."""
     best: dict[Node, tuple[float, str, float]] = {}
     for part, segment, states in segments:
-        if not any(same_state(name, state) for state in states):
+        if not any(same_state(name, state) for name in names for state in states):
             continue
         score, method = max((scorer(text, segment), method) for method, scorer in _SCORERS)
         found = (score, method, fuzz.ratio(text, segment))

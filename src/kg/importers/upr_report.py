@@ -18,7 +18,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from kg.errors import InputError
 from kg.importers.symbols import parse_symbol
-from kg.importers.upr import DCT, ISO3_BY_NAME, PROV, SCHEMA, TPNS, slug
+from kg.importers.upr import DCT, ISO3_BY_NAME, PROV, SCHEMA, SKOS, TPNS, recommending_state, slug
 from kg.importers.upr_report_text import Paragraph, ReportText, read_report
 from kg.namespaces import DEFAULT_BASE, TP, resource_iri
 
@@ -84,7 +84,7 @@ def import_report(
         group = URIRef(resource_iri(GROUP_SCHEME, para.group, base))
         graph.add((node, TPNS.reportResponseGroup, group))
         for name in para.states:
-            graph.add((node, TPNS.recommendingState, _country(graph, name, doc, base)))
+            graph.add((node, TPNS.recommendingState, recommending_state(graph, name, doc, base)))
         graph.add((node, DCT.source, doc))
         graph.add((node, PROV.wasDerivedFrom, doc))
     return ReportImport(graph, report, doc)
@@ -175,18 +175,15 @@ def _add_claim(graph: Graph, doc: URIRef, key: str, options: ReportOptions, base
     graph.add((claim, PROV.wasDerivedFrom, source))
 
 
-def _country(graph: Graph, name: str, doc: URIRef, base: str) -> URIRef:
-    country = URIRef(resource_iri("country", slug(name), base))
-    graph.add((country, RDF.type, SCHEMA.Country))
-    graph.add((country, RDFS.label, Literal(name, lang="en")))
-    graph.add((country, SCHEMA.name, Literal(name, lang="en")))
-    graph.add((country, DCT.source, doc))
-    return country
-
-
 def _new_graph(base: str) -> Graph:
     graph = Graph()
-    for prefix, iri in (("tp", TP), ("dct", DCT), ("prov", PROV), ("schema", SCHEMA)):
+    for prefix, iri in (
+        ("tp", TP),
+        ("dct", DCT),
+        ("prov", PROV),
+        ("schema", SCHEMA),
+        ("skos", SKOS),
+    ):
         graph.bind(prefix, iri)
     for prefix, kind in (
         ("doc", "document"),
