@@ -205,3 +205,15 @@ def test_a_form_query_counts_against_the_clients_budget(one_at_once: Server) -> 
             timeout=30,
         )
         assert_rate_limited(answer)
+
+
+def test_ontology_terms_and_graphs_in_the_table_link_to_their_pages(server: Server) -> None:
+    query = (
+        "SELECT ?t ?g WHERE { VALUES ?t { <https://w3id.org/tpkg/ontology#Recommendation> } "
+        "GRAPH ?g { ?t a ?c } } ORDER BY ?g LIMIT 1"
+    )
+    answer, shown = page(server, query=query)
+    assert answer.status_code == 200
+    (term, graph), *_ = shown.cells
+    assert term[1] == "/ontology#Recommendation"
+    assert graph[1] is not None and graph[1].startswith("/graph/")

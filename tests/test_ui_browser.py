@@ -35,7 +35,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 
 from kg.examples import example
-from kg.web.queryresults import short
+from kg.web.labels import short
 
 EXAMPLE = "q01-recommendations-to-tajikistan"
 SYNTAX_ERROR = "SELECT ?s WHERE { ?s ?p "

@@ -16,10 +16,10 @@ from flask import Blueprint, Response, render_template, request
 from kg.contributions import Receipt
 from kg.errors import BadRequest, KgError, PayloadTooLarge
 from kg.errors import ValidationFailed as Failed
-from kg.namespaces import PREFIXES
 from kg.validation import Limits
 from kg.validation.labelled import Labelled, LabelledCheck
 from kg.web.contributions import authorize, store
+from kg.web.labels import short
 from kg.web.validate import access, gateway
 
 blueprint = Blueprint("contribute_page", __name__, template_folder="templates")
@@ -27,16 +27,6 @@ blueprint = Blueprint("contribute_page", __name__, template_folder="templates")
 #: Formats the form offers: key -> what people call it.
 FORMATS = {"turtle": "Turtle", "jsonld": "JSON-LD"}
 SEVERITIES = ("Violation", "Warning", "Info")
-
-
-def short(iri: str | None) -> str:
-    """An IRI as a prefixed name when a known prefix fits (``rdfs:label``)."""
-    if not iri:
-        return ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
 
 
 def payload() -> tuple[bytes, str]:
@@ -86,8 +76,8 @@ def report_items(found: Labelled) -> list[dict[str, Any]]:
             "focus": r.focus,
             "label": found.labels.get(r.focus, ""),
             "message": r.message,
-            "path": short(r.path),
-            "value": short(r.value),
+            "path": short(r.path) if r.path else "",
+            "value": short(r.value) if r.value else "",
         }
         for r in found.verdict.results
     ]

@@ -8,15 +8,18 @@ those of the blank nodes it leads to) with the label of every IRI shown. Labels 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.namespaces import PREFIXES
-from kg.web.reads import Binding, select
+from kg.web.reads import Binding, select, state
 
 #: Labels, in order of preference.
 LABEL_PATH = "rdfs:label|skos:prefLabel|dct:title"
 RDF_TYPE = PREFIXES["rdf"] + "type"
+#: A local name a prefixed name may carry as it is (a safe part of SPARQL's PN_LOCAL).
+_LOCAL = re.compile(r"[\w-](?:[\w.:-]*[\w:-])?")
 
 QUERY_PREFIXES = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -60,18 +63,39 @@ def select_about(text: str, iri: str) -> list[Binding]:
 
 
 def curie(iri: str) -> str | None:
-    """The prefixed name of ``iri`` in a known namespace, if any.
+    """The prefixed name of ``iri`` in the longest known namespace it starts with, when the
+    rest is a local name a prefixed name may have (no ``/``, ``#``, spaces); else ``None``.
 
-    >>> curie("https://w3id.org/tpkg/ontology#addressee")
-    'tp:addressee'
-    >>> curie("https://example.org/x") is None
-    True
+    >>> curie("https://w3id.org/tpkg/ontology#addressee"), curie("https://schema.org/name")
+    ('tp:addressee', 'schema:name')
+    >>> curie("https://example.org/x") is None, curie("https://schema.org/a/b") is None
+    (True, True)
     """
     best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None or not iri[len(best) :]:
+    if best is None or not _LOCAL.fullmatch(iri[len(best) :]):
         return None
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
     return f"{prefix}:{iri[len(best) :]}"
+
+
+def short(iri: str) -> str:
+    """``iri`` as a prefixed name where one fits (:func:`curie`), else as it is."""
+    return curie(iri) or iri
+
+
+def local_link(iri: str) -> str | None:
+    """The path this server answers for an IRI under the base (``/id/...``, ``/graph/...``,
+    the ontology's and the shapes' terms), if any."""
+    base = state().settings.base_iri
+    if not iri.startswith(base):
+        return None
+    rest = iri[len(base) :]
+    if rest.startswith(("id/", "graph/")) and rest not in ("id/", "graph/"):
+        return "/" + rest
+    for document in ("ontology", "shapes"):
+        if rest == document or rest.startswith(document + "#"):
+            return "/" + rest
+    return None
 
 
 @dataclass(frozen=True)

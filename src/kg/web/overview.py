@@ -15,6 +15,7 @@ from urllib.parse import quote
 from kg.namespaces import LOADS_GRAPH_NAME, TP, graph_iri
 from kg.provenance import contributions_graph
 from kg.store import Version
+from kg.web.labels import local_link
 from kg.web.reads import Binding, select, state
 
 _PREFIXES = (
@@ -75,12 +76,6 @@ class Overview:
     last_contribution: Item | None = None
 
 
-def local_path(iri: str) -> str:
-    """The path this server answers for an IRI under the base (``/id/...``), else ``""``."""
-    base = state().settings.base_iri + "id/"
-    return "/id/" + iri[len(base) :] if iri.startswith(base) else ""
-
-
 def class_link(iri: str) -> str:
     """Where a class of the ontology is described: its entry on ``/ontology``."""
     return "/ontology#" + quote(iri[len(TP) :]) if iri.startswith(TP) else ""
@@ -95,7 +90,7 @@ def _items(rows: list[Binding], key: str, link: bool = True) -> list[Item]:
         Item(
             iri=_value(row, key),
             label=_value(row, "label") or _value(row, key).rsplit("/", 1)[-1],
-            link=local_path(_value(row, key)) if link else class_link(_value(row, key)),
+            link=(local_link(_value(row, key)) or "") if link else class_link(_value(row, key)),
             count=int(_value(row, "n") or 0),
             date=_value(row, "date"),
         )

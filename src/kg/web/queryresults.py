@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.namespaces import PREFIXES
 from kg.query.plan import prepare
 from kg.results import GRAPH_FORMS
+from kg.web.labels import local_link, short
 from kg.web.reads import Binding, run, select, state
 
 #: Rows the HTML table shows at most (downloads have the whole result).
@@ -89,28 +89,13 @@ def answer(text: str) -> Answer:
     return Answer(form, variables, rows, size=size)
 
 
-def local_path(iri: str) -> str | None:
-    """The page this server answers for an IRI under the base's ``id/``, if any."""
-    base = state().settings.base_iri + "id/"
-    return "/id/" + iri[len(base) :] if iri.startswith(base) and len(iri) > len(base) else None
-
-
-def short(iri: str) -> str:
-    """The IRI as a prefixed name when one of our prefixes fits, else as it is."""
-    for prefix, namespace in PREFIXES.items():
-        rest = iri[len(namespace) :]
-        if iri.startswith(namespace) and rest and re.fullmatch(r"[A-Za-z0-9_.-]+", rest):
-            return f"{prefix}:{rest}"
-    return iri
-
-
 def cell(term: dict[str, str] | None, names: dict[str, str]) -> Cell | None:
     """The cell for one SPARQL JSON term (None when unbound)."""
     if term is None:
         return None
     kind, value = term["type"], term["value"]
     if kind == "uri":
-        local = local_path(value)
+        local = local_link(value)
         return Cell(names.get(value, short(value)), local or value, value, kind=kind)
     if kind == "bnode":
         return Cell("_:" + value, kind=kind)
@@ -123,7 +108,7 @@ def cell(term: dict[str, str] | None, names: dict[str, str]) -> Cell | None:
 
 def labels(iris: Iterable[str]) -> dict[str, str]:
     """The label of each local IRI among ``iris`` that has one (one query, capped)."""
-    wanted = sorted({i for i in iris if local_path(i) and _SAFE_IRI.fullmatch(i)})
+    wanted = sorted({i for i in iris if local_link(i) and _SAFE_IRI.fullmatch(i)})
     if not wanted:
         return {}
     values = " ".join(f"<{iri}>" for iri in wanted[:MAX_LABELLED])

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from kg.errors import BadRequest, NotFound
 from kg.web.checks import PageChecks
 from kg.web.evidence import claims, evidence
-from kg.web.labels import Description, describe
+from kg.web.labels import Description, describe, local_link
 from kg.web.negotiate import choose
 from kg.web.reads import run, state
 from kg.web.service import wants_html
@@ -37,21 +37,6 @@ _LABELS = (
     "http://purl.org/dc/terms/title",
 )
 _checks_lock = threading.Lock()
-
-
-def local_link(value: str) -> str | None:
-    """The path this server answers for an IRI under the base (``/id/...``, ``/graph/...``,
-    the ontology's and the shapes' terms), if any."""
-    base = state().settings.base_iri
-    if not value.startswith(base):
-        return None
-    rest = value[len(base) :]
-    if rest.startswith(("id/", "graph/")):
-        return "/" + rest
-    for document in ("ontology", "shapes"):
-        if rest == document or rest.startswith(document + "#"):
-            return "/" + rest
-    return None
 
 
 def title_of(description: Description, fallback: str) -> str:

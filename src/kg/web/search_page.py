@@ -14,7 +14,8 @@ from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg.errors import BadRequest
 from kg.search import DEFAULT_LIMIT, MAX_LIMIT, MAX_TEXT, Hit, search
-from kg.web.overview import class_link, local_path
+from kg.web.labels import local_link
+from kg.web.overview import class_link
 from kg.web.reads import select_terms
 
 blueprint = Blueprint("search", __name__, template_folder="templates")
@@ -39,7 +40,7 @@ def wants_json() -> bool:
 
 def as_json(text: str, hits: list[Hit]) -> Response:
     """The hits as JSON: the text searched and, per hit, its fields and its page."""
-    found = [{**asdict(hit), "page": local_path(hit.iri) or None} for hit in hits]
+    found = [{**asdict(hit), "page": local_link(hit.iri) or None} for hit in hits]
     response = jsonify({"q": text, "hits": found})
     response.headers["Vary"] = "Accept"
     return response
@@ -60,7 +61,7 @@ def search_view() -> Response:
         hits=hits,
         limit=limit,
         max_text=MAX_TEXT,
-        local=local_path,
+        local=local_link,
         class_link=class_link,
     )
     return Response(html, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
