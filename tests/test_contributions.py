@@ -265,20 +265,23 @@ def test_sigkill_during_writes_leaves_contributions_whole_or_absent(tmp_path: Pa
         small = post(server, recommendations(5, f"kept{round_}"))
         assert small.status_code == 201, small.text
         kept[small.json()["id"]] = 20
-        payloads = [recommendations(400, f"big{round_}-{n}") for n in range(4)]
+        sent: list[bytes] = []
         threads = [
-            threading.Thread(target=_quietly, args=(interrupted, post, server, p)) for p in payloads
+            threading.Thread(
+                target=_until_killed, args=(interrupted, sent, server, f"{round_}-{n}")
+            )
+            for n in range(4)
         ]
         for thread in threads:
             thread.start()
-        time.sleep(rng.uniform(0.3, 3.0))  # before, during or after the writes
+        time.sleep(rng.uniform(0.3, 3.0))  # early or late in a write, while others wait
         server.stop(signal.SIGKILL)
         for thread in threads:
             thread.join()
         engine = EmbeddedStore.open(store, read_only=True)
         for cid, count in kept.items():
             assert _count(engine, cid) == count
-        for payload in payloads:
+        for payload in sent:
             cid = read_payload(
                 payload, "turtle", max_bytes=10**7, max_triples=10**5
             ).contribution_id
@@ -288,19 +291,24 @@ def test_sigkill_during_writes_leaves_contributions_whole_or_absent(tmp_path: Pa
     assert interrupted, "no kill landed while a contribution was being stored"
 
 
+def _until_killed(interrupted: list[object], sent: list[bytes], server: Server, tag: str) -> None:
+    """Contribute one big payload after another until the server is killed (so a write is
+    under way when the kill comes); the request cut off is recorded in ``interrupted``."""
+    for n in range(1000):
+        payload = recommendations(400, f"big{tag}-{n}")
+        sent.append(payload)
+        try:
+            post(server, payload)
+        except requests.RequestException as exc:
+            interrupted.append(exc)
+            return
+
+
 def _count(engine: EmbeddedStore, cid: str) -> int:
     query = "SELECT (COUNT(*) AS ?n) ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     graph = Term("uri", contribution_graph(cid))
     rows = engine.query(query, row_limit=1, substitutions={"g": graph}).rows
     return int(rows[0][0].value) if rows and rows[0][0] else 0
-
-
-def _quietly(interrupted: list[object], func, *args) -> None:  # noqa: ANN001
-    """Call ``func``; a request cut off by the kill is recorded in ``interrupted``."""
-    try:
-        func(*args)
-    except requests.RequestException as exc:
-        interrupted.append(exc)
 
 
 def test_a_check_over_the_time_limit_is_503_and_writes_nothing(tmp_path: Path) -> None:
