@@ -178,25 +178,30 @@ def _iso3(name: str) -> str:
 
 def _new_graph(base: str) -> Triples:
     graph = Triples()
-    for prefix, iri in (
-        ("tp", TP),
-        ("dct", DCT),
-        ("prov", PROV),
-        ("schema", SCHEMA),
-        ("skos", SKOS),
-    ):
-        graph.bind(prefix, iri)
-    for prefix, kind in (
-        ("st", "state"),
-        ("doc", "document"),
-        ("rec", "recommendation"),
-        ("theme", "theme"),
-        ("uprissue", "upr-info-issue"),
-        ("country", "country"),
-        ("response", "response"),
-    ):
-        graph.bind(prefix, resource_iri(kind, "", base))
+    bind_prefixes(
+        graph,
+        (
+            ("st", "state"),
+            ("doc", "document"),
+            ("rec", "recommendation"),
+            ("theme", "theme"),
+            ("uprissue", "upr-info-issue"),
+            ("country", "country"),
+            ("response", "response"),
+        ),
+        base,
+    )
     return graph
+
+
+def bind_prefixes(graph: Graph | Triples, kinds: Iterable[tuple[str, str]], base: str) -> None:
+    """Bind the namespaces the UPR imports use (``tp``, ``dct``, ``prov``, ``schema``,
+    ``skos``) and, for each ``(prefix, kind)``, the prefix of that kind's resources."""
+    for prefix, iri in (("tp", TP), ("dct", DCT), ("prov", PROV), ("schema", SCHEMA)):
+        graph.bind(prefix, iri)
+    graph.bind("skos", SKOS)
+    for prefix, kind in kinds:
+        graph.bind(prefix, resource_iri(kind, "", base))
 
 
 def _add_row(

@@ -18,9 +18,18 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from kg.errors import InputError
 from kg.importers.symbols import parse_symbol
-from kg.importers.upr import DCT, ISO3_BY_NAME, PROV, SCHEMA, SKOS, TPNS, recommending_state, slug
+from kg.importers.upr import (
+    DCT,
+    ISO3_BY_NAME,
+    PROV,
+    SCHEMA,
+    TPNS,
+    bind_prefixes,
+    recommending_state,
+    slug,
+)
 from kg.importers.upr_report_text import Paragraph, ReportText, read_report
-from kg.namespaces import DEFAULT_BASE, TP, resource_iri
+from kg.namespaces import DEFAULT_BASE, resource_iri
 
 GROUP_SCHEME = "report-response-group"
 
@@ -177,22 +186,17 @@ def _add_claim(graph: Graph, doc: URIRef, key: str, options: ReportOptions, base
 
 def _new_graph(base: str) -> Graph:
     graph = Graph()
-    for prefix, iri in (
-        ("tp", TP),
-        ("dct", DCT),
-        ("prov", PROV),
-        ("schema", SCHEMA),
-        ("skos", SKOS),
-    ):
-        graph.bind(prefix, iri)
-    for prefix, kind in (
-        ("doc", "document"),
-        ("dp", "document-part"),
-        ("st", "state"),
-        ("ag", "organization"),
-        ("country", "country"),
-        ("group", GROUP_SCHEME),
-        ("claim", "claim"),
-    ):
-        graph.bind(prefix, resource_iri(kind, "", base))
+    bind_prefixes(
+        graph,
+        (
+            ("doc", "document"),
+            ("dp", "document-part"),
+            ("st", "state"),
+            ("ag", "organization"),
+            ("country", "country"),
+            ("group", GROUP_SCHEME),
+            ("claim", "claim"),
+        ),
+        base,
+    )
     return graph
